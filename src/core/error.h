@@ -122,7 +122,8 @@ class [[nodiscard]] Result {
     if (!is_ok()) throw Exception(error());
     return std::get<0>(v_);
   }
-  T&& value() && {
+  // By value, so `for (auto& x : f().value())` does not dangle.
+  T value() && {
     if (!is_ok()) throw Exception(error());
     return std::get<0>(std::move(v_));
   }
