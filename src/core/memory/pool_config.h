@@ -17,8 +17,8 @@ struct PoolConfig {
   size_t max_pooled = 1024;
   // Objects created up front into the shared list; at most max_pooled.
   size_t initial_capacity = 0;
-  // Count acquisitions, reuses, creations and the peak of idle objects. The
-  // peak costs one shared atomic per acquire/release; the rest is per thread.
+  // Count acquisitions, reuses, creations and the peak of idle objects, in
+  // per-thread counters (no shared write per call).
   bool track_stats = true;
   // Idle objects each thread keeps in front of the shared list, so acquire and
   // release usually take no lock. Objects in a thread cache count as pooled,

@@ -5,6 +5,12 @@
 // list. A thread fills or empties half of its magazine at a time from or into
 // the shared list, so the lock is taken once per thread_cache/2 calls at most.
 //
+// The peak of idle objects is kept without a shared counter, which two
+// threads would fight over on every call: each thread remembers the most it
+// saw idle (its cache plus the shared list), and stats() takes the largest of
+// those and of the current total. That is exact for a pool used by one thread
+// and a lower bound of the true peak when several fill their caches at once.
+//
 // Handles point here, not at ObjectPool, so that a handle outliving its pool
 // is safe: the pool's destructor then leaves this core behind, marked dead,
 // and the last such handle deletes it.
@@ -35,7 +41,7 @@ class PoolCore {
     shared_.reserve(config_.max_pooled);
     for (size_t i = 0; i < config_.initial_capacity; ++i)
       shared_.push_back(create());
-    if (config_.track_stats) note_idle(static_cast<int64_t>(shared_.size()));
+    publish_shared_size();
   }
 
   ~PoolCore() {
@@ -60,10 +66,7 @@ class PoolCore {
     if (n > 0) {
       obj = m.items[--n];
       m.count.store(n, std::memory_order_relaxed);
-      if (config_.track_stats) {
-        bump(m.reused);
-        note_idle(-1);
-      }
+      if (config_.track_stats) bump(m.reused);
     } else {
       obj = create();
     }
@@ -100,7 +103,12 @@ class PoolCore {
     if (n == config_.thread_cache) n = spill(m);
     m.items[n] = obj;
     m.count.store(n + 1, std::memory_order_relaxed);
-    if (config_.track_stats) note_idle(1);
+    if (config_.track_stats) {
+      const uint64_t seen = n + 1 + shared_size_.load(std::memory_order_relaxed);
+      if (seen > m.peak_seen.load(std::memory_order_relaxed)) {
+        m.peak_seen.store(seen, std::memory_order_relaxed);
+      }
+    }
   }
 
   // Destroys the idle objects: the shared list and the caller's cache now,
@@ -111,6 +119,7 @@ class PoolCore {
       std::lock_guard lock(mu_);
       doomed.swap(shared_);
       shared_.reserve(config_.max_pooled);
+      publish_shared_size();
       epoch_.fetch_add(1, std::memory_order_relaxed);
     }
     destroy_idle(doomed.data(), doomed.size());
@@ -133,7 +142,13 @@ class PoolCore {
       s.current_pool_size += m->count.load(std::memory_order_relaxed);
     }
     if (config_.track_stats) {
-      s.peak_pool_size = static_cast<size_t>(peak_idle_.load(std::memory_order_relaxed));
+      size_t peak = std::max(shared_peak_, s.current_pool_size);
+      for (const auto& slot : magazines_) {
+        if (const Magazine* m = slot.load(std::memory_order_acquire)) {
+          peak = std::max(peak, static_cast<size_t>(m->peak_seen.load(std::memory_order_relaxed)));
+        }
+      }
+      s.peak_pool_size = peak;
     } else {
       s.total_acquired = s.reused = s.created = 0;
     }
@@ -168,6 +183,7 @@ class PoolCore {
     std::atomic<uint64_t> acquired{0};
     std::atomic<uint64_t> reused{0};
     std::atomic<int64_t> outstanding{0};  // acquired minus released on this thread
+    std::atomic<uint64_t> peak_seen{0};   // most idle this thread saw at once
     T* items[kMaxPoolThreadCache];
   };
 
@@ -199,17 +215,15 @@ class PoolCore {
     }
   }
 
-  void note_idle(int64_t delta) {
-    const int64_t now = idle_.fetch_add(delta, std::memory_order_relaxed) + delta;
-    int64_t peak = peak_idle_.load(std::memory_order_relaxed);
-    while (now > peak && !peak_idle_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
-    }
+  // Mirrors shared_.size() for the lock-free peak estimate. Under mu_.
+  void publish_shared_size() {
+    shared_size_.store(shared_.size(), std::memory_order_relaxed);
+    shared_peak_ = std::max(shared_peak_, shared_.size());
   }
 
   void destroy_idle(T* const* objs, size_t n) {
     for (size_t i = 0; i < n; ++i)
       delete objs[i];
-    if (config_.track_stats && n > 0) note_idle(-static_cast<int64_t>(n));
   }
 
   // The caller's magazine, created on first use and drained if clear() ran
@@ -236,6 +250,7 @@ class PoolCore {
     const size_t take = std::min(shared_.size(), std::max<size_t>(1, config_.thread_cache / 2));
     std::copy(shared_.end() - static_cast<ptrdiff_t>(take), shared_.end(), m.items);
     shared_.resize(shared_.size() - take);
+    publish_shared_size();
     m.count.store(static_cast<uint32_t>(take), std::memory_order_relaxed);
     return static_cast<uint32_t>(take);
   }
@@ -251,6 +266,7 @@ class PoolCore {
       while (keep + moved < full && shared_.size() < config_.max_pooled) {
         shared_.push_back(m.items[keep + moved++]);
       }
+      publish_shared_size();
     }
     destroy_idle(m.items + keep + moved, full - keep - moved);
     m.count.store(keep, std::memory_order_relaxed);
@@ -266,13 +282,11 @@ class PoolCore {
       if (!shared_.empty()) {
         obj = shared_.back();
         shared_.pop_back();
+        publish_shared_size();
         if (config_.track_stats) ++shared_reused_;
       }
     }
-    if (obj != nullptr) {
-      if (config_.track_stats) note_idle(-1);
-      return obj;
-    }
+    if (obj != nullptr) return obj;
     try {
       return create();
     } catch (...) {
@@ -289,14 +303,11 @@ class PoolCore {
       --shared_outstanding_;
       if (obj != nullptr && shared_.size() < config_.max_pooled) {
         shared_.push_back(obj);
+        publish_shared_size();
         pooled = true;
       }
     }
-    if (pooled) {
-      if (config_.track_stats) note_idle(1);
-    } else {
-      delete obj;
-    }
+    if (!pooled) delete obj;
   }
 
   void clear_everything_idle() {
@@ -327,8 +338,9 @@ class PoolCore {
   uint64_t shared_acquired_ = 0;
   uint64_t shared_reused_ = 0;
 
-  alignas(64) std::atomic<int64_t> idle_{0};
-  std::atomic<int64_t> peak_idle_{0};
+  size_t shared_peak_ = 0;  // under mu_: the most the shared list held
+  // shared_.size(), readable without the lock; changes only on slow paths.
+  alignas(64) std::atomic<size_t> shared_size_{0};
 
   alignas(64) std::atomic<Magazine*> magazines_[kMaxThreadSlots]{};
 };

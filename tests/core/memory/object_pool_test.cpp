@@ -46,6 +46,23 @@ TEST_F(ObjectPoolTest, ReusesAReleasedObjectAndCountsIt) {
   EXPECT_DOUBLE_EQ(s.reuse_rate(), 0.5);
 }
 
+TEST_F(ObjectPoolTest, PeakIsExactForOneThreadAcrossCacheAndSharedList) {
+  ObjectPool<Tracked> pool(PoolConfig{.max_pooled = 100, .thread_cache = 4});
+  {
+    std::vector<Pooled<Tracked>> held;
+    for (int i = 0; i < 20; ++i) held.push_back(pool.acquire());
+  }  // 20 idle: some in this thread's cache, the rest spilled to the shared list
+  {
+    std::vector<Pooled<Tracked>> again;
+    for (int i = 0; i < 20; ++i) again.push_back(pool.acquire());
+    EXPECT_EQ(pool.stats().current_pool_size, 0u);
+  }
+  PoolStats s = pool.stats();
+  EXPECT_EQ(s.peak_pool_size, 20u);
+  EXPECT_EQ(s.created, 20u);
+  EXPECT_EQ(s.reused, 20u);
+}
+
 TEST_F(ObjectPoolTest, ResetHookCleansObjectsOnTheirWayBack) {
   ObjectPool<Tracked> pool({}, nullptr, [](Tracked& t) { t.value = 0; });
   {
