@@ -229,61 +229,46 @@ TEST(ExecutorTest, IndependentTasksReallyRunInParallel) {
   EXPECT_TRUE(s.is_ok()) << s.to_string();
 }
 
-// Records which threads ran the tasks of each run.
-struct ThreadRecorder {
+// Runs a graph of `tasks` independent tasks that each sleep `sleep`, once to
+// learn their cost and then `runs` more times; returns the threads that ran
+// tasks in those later runs.
+std::set<std::thread::id> threads_running(ExecutorConfig config, int tasks,
+                                          std::chrono::microseconds sleep, int runs) {
+  Executor ex(config);
   std::mutex mu;
   std::set<std::thread::id> threads;
-  void note() {
-    std::lock_guard lock(mu);
-    threads.insert(std::this_thread::get_id());
-  }
-};
-
-TEST(ExecutorTest, GraphsOfCheapTasksStayOnTheCallingThreadOnceLearnt) {
-  // "Cheap" is relative to the threshold; a high one keeps this test
-  // independent of how fast the machine (or a sanitizer) runs the tasks.
-  Executor ex(ExecutorConfig{.workers = 1, .share_threshold = std::chrono::milliseconds(100)});
-  std::vector<std::thread::id> ran_on(200);
+  bool learning = true;
   TaskGraph g;
-  for (size_t i = 0; i < ran_on.size(); ++i) {
-    (void)g.add("t" + std::to_string(i), [&, i] { ran_on[i] = std::this_thread::get_id(); });
+  for (int i = 0; i < tasks; ++i) {
+    (void)g.add("t" + std::to_string(i), [&] {
+      if (sleep.count() > 0) std::this_thread::sleep_for(sleep);
+      std::lock_guard lock(mu);
+      if (!learning) threads.insert(std::this_thread::get_id());
+    });
   }
-  ASSERT_TRUE(ex.run(g).is_ok());  // the first run is shared and learns the cost
-  for (int r = 0; r < 20; ++r) {
-    ASSERT_TRUE(ex.run(g).is_ok());
-    for (std::thread::id id : ran_on)
-      ASSERT_EQ(id, std::this_thread::get_id());
-  }
+  EXPECT_TRUE(ex.run(g).is_ok());
+  learning = false;
+  for (int r = 0; r < runs; ++r)
+    EXPECT_TRUE(ex.run(g).is_ok());
+  return threads;
+}
+
+// "Cheap" and "dear" are relative to share_threshold; thresholds far from the
+// tasks' cost keep these tests independent of the machine's (or a
+// sanitizer's) speed.
+TEST(ExecutorTest, GraphsOfCheapTasksStayOnTheCallingThreadOnceLearnt) {
+  const std::set<std::thread::id> caller{std::this_thread::get_id()};
+  ExecutorConfig high{.workers = 1, .share_threshold = std::chrono::milliseconds(100)};
+  EXPECT_EQ(threads_running(high, 200, std::chrono::microseconds(0), 20), caller);
+  EXPECT_EQ(threads_running(high, 8, std::chrono::microseconds(300), 3), caller)
+      << "what counts is the threshold, not the absolute cost";
 }
 
 TEST(ExecutorTest, GraphsOfDearTasksAreShared) {
-  Executor ex(ExecutorConfig{.workers = 1});
-  ThreadRecorder rec;
-  TaskGraph g;
-  for (int i = 0; i < 16; ++i) {
-    (void)g.add("t" + std::to_string(i), [&] {
-      rec.note();
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    });
-  }
-  for (int r = 0; r < 5; ++r)
-    ASSERT_TRUE(ex.run(g).is_ok());
-  EXPECT_EQ(rec.threads.size(), 2u) << "a sleeping task leaves its siblings to the worker";
-}
-
-TEST(ExecutorTest, ZeroShareThresholdAlwaysShares) {
-  Executor ex(ExecutorConfig{.workers = 1, .share_threshold = std::chrono::nanoseconds(0)});
-  ThreadRecorder rec;
-  TaskGraph g;
-  for (int i = 0; i < 8; ++i) {
-    (void)g.add("t" + std::to_string(i), [&] {
-      rec.note();
-      std::this_thread::sleep_for(std::chrono::microseconds(500));
-    });
-  }
-  for (int r = 0; r < 3; ++r)
-    ASSERT_TRUE(ex.run(g).is_ok());
-  EXPECT_EQ(rec.threads.size(), 2u);
+  EXPECT_EQ(threads_running({.workers = 1}, 16, std::chrono::milliseconds(2), 4).size(), 2u)
+      << "a sleeping task leaves its siblings to the worker";
+  ExecutorConfig zero{.workers = 1, .share_threshold = std::chrono::nanoseconds(0)};
+  EXPECT_EQ(threads_running(zero, 8, std::chrono::microseconds(300), 3).size(), 2u);
 }
 
 TEST(ExecutorTest, DestructorRunsJobsAlreadySubmitted) {

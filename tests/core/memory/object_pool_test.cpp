@@ -50,11 +50,13 @@ TEST_F(ObjectPoolTest, PeakIsExactForOneThreadAcrossCacheAndSharedList) {
   ObjectPool<Tracked> pool(PoolConfig{.max_pooled = 100, .thread_cache = 4});
   {
     std::vector<Pooled<Tracked>> held;
-    for (int i = 0; i < 20; ++i) held.push_back(pool.acquire());
+    for (int i = 0; i < 20; ++i)
+      held.push_back(pool.acquire());
   }  // 20 idle: some in this thread's cache, the rest spilled to the shared list
   {
     std::vector<Pooled<Tracked>> again;
-    for (int i = 0; i < 20; ++i) again.push_back(pool.acquire());
+    for (int i = 0; i < 20; ++i)
+      again.push_back(pool.acquire());
     EXPECT_EQ(pool.stats().current_pool_size, 0u);
   }
   PoolStats s = pool.stats();
