@@ -66,10 +66,6 @@ class WorkDeque {
     return true;
   }
 
-  bool empty() const {
-    return top_.load(std::memory_order_acquire) >= bottom_.load(std::memory_order_acquire);
-  }
-
   // Not thread-safe: only while no other thread can touch the deque.
   void reset() {
     top_.store(0, std::memory_order_relaxed);
