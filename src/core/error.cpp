@@ -20,6 +20,8 @@ const char* error_code_name(ErrorCode code) {
       return "cancelled";
     case ErrorCode::kTaskFailed:
       return "task_failed";
+    case ErrorCode::kTimeout:
+      return "timeout";
     case ErrorCode::kInternal:
       return "internal";
   }
@@ -43,8 +45,19 @@ Error& Error::with_node(std::string node_id) {
   return *this;
 }
 
+Error& Error::with_tag(std::string tag) {
+  tag_ = std::move(tag);
+  return *this;
+}
+
+Error& Error::with_suggestion(std::string suggestion) {
+  suggestion_ = std::move(suggestion);
+  return *this;
+}
+
 std::string Error::to_string() const {
   std::string out;
+  if (!tag_.empty()) out += "[" + tag_ + "] ";
   if (!context_.file.empty()) {
     out += context_.file;
     if (context_.line > 0) out += ":" + std::to_string(context_.line);
@@ -54,9 +67,12 @@ std::string Error::to_string() const {
   if (!context_.node_id.empty()) out += "node '" + context_.node_id + "': ";
   if (!context_.field.empty()) out += "field '" + context_.field + "': ";
   out += message_;
-  out += " [";
-  out += error_code_name(code_);
-  out += "]";
+  if (tag_.empty()) {
+    out += " [";
+    out += error_code_name(code_);
+    out += "]";
+  }
+  if (!suggestion_.empty()) out += "\n  suggestion: " + suggestion_;
   return out;
 }
 

@@ -29,6 +29,7 @@ enum class ErrorCode {
   kFailedPrecondition,  // the object is in the wrong state for the call (misuse)
   kCancelled,           // work that was not started because something else failed
   kTaskFailed,          // a user task reported an error or threw
+  kTimeout,             // something took longer than it was allowed
   kInternal,            // a broken invariant inside the project: a bug
 };
 
@@ -57,14 +58,25 @@ class Error {
   Error& with_file(std::string file, int line = 0, int column = 0);
   Error& with_field(std::string field);
   Error& with_node(std::string node_id);
+  // A product's own stable code for the error (lgraph's "E006"), shown first.
+  Error& with_tag(std::string tag);
+  // What the user could do about it, shown on a line of its own.
+  Error& with_suggestion(std::string suggestion);
 
-  // "file:line:col: node 'x': field 'y': message [code]"
+  const std::string& tag() const { return tag_; }
+  const std::string& suggestion() const { return suggestion_; }
+
+  // "file:line:col: node 'x': field 'y': message [code]", or with a tag
+  // "[E006] file:line:col: node 'x': field 'y': message"; then
+  // "\n  suggestion: ..." when there is one.
   std::string to_string() const;
 
  private:
   ErrorCode code_;
   std::string message_;
   ErrorContext context_;
+  std::string tag_;
+  std::string suggestion_;
 };
 
 class Exception : public std::exception {

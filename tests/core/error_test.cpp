@@ -17,6 +17,15 @@ TEST(ErrorTest, ToStringWithoutContextIsMessageAndCode) {
   EXPECT_EQ(e.to_string(), "a -> b -> a [cycle]");
 }
 
+TEST(ErrorTest, ATagLeadsAndASuggestionFollowsOnItsOwnLine) {
+  Error e(ErrorCode::kCycle, "Cycle detected: a -> b -> a");
+  e.with_tag("E006").with_file("g.yaml", 3).with_suggestion("remove one edge of the cycle");
+  EXPECT_EQ(
+      e.to_string(),
+      "[E006] g.yaml:3: Cycle detected: a -> b -> a\n  suggestion: remove one edge of the cycle");
+  EXPECT_EQ(e.tag(), "E006");
+}
+
 TEST(StatusTest, OkAndErrorAreDistinguishable) {
   Status ok;
   EXPECT_TRUE(ok.is_ok());

@@ -1,0 +1,76 @@
+#include "graph/context.h"
+
+#include "graph/graph_error.h"
+
+namespace graph {
+
+Context& Context::operator=(const Context& other) {
+  if (this == &other) return *this;
+  reset();
+  other.for_each([this](std::string_view key, const Json& value) { set(key, value); });
+  return *this;
+}
+
+const Json* Context::find(std::string_view key) const {
+  auto it = index_.find(key);
+  if (it == index_.end()) return nullptr;
+  const Entry& e = entries_[it->second];
+  return e.set ? &e.value : nullptr;
+}
+
+void Context::set(std::string_view key, Json value) {
+  auto it = index_.find(key);
+  if (it != index_.end()) {
+    Entry& e = entries_[it->second];
+    if (!e.set) ++live_;
+    e.value = std::move(value);
+    e.set = true;
+    return;
+  }
+  Entry& e = entries_.emplace_back(Entry{std::string(key), std::move(value), true});
+  index_.emplace(e.key, static_cast<uint32_t>(entries_.size() - 1));
+  ++live_;
+}
+
+bool Context::erase(std::string_view key) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return false;
+  Entry& e = entries_[it->second];
+  if (!e.set) return false;
+  e.set = false;
+  e.value = nullptr;
+  --live_;
+  return true;
+}
+
+void Context::reset() {
+  for (Entry& e : entries_) {
+    e.set = false;
+    e.value = nullptr;  // frees strings, arrays and objects; keeps the key
+  }
+  live_ = 0;
+}
+
+core::Status Context::merge(const Json& object) {
+  if (!object.is_object()) {
+    return graph_error(GraphErrorCode::kContext,
+                       std::string("context must be a JSON object, got ") + object.type_name());
+  }
+  for (const auto& [key, value] : object.items())
+    set(key, value);
+  return core::Status();
+}
+
+Json Context::to_json() const {
+  Json out = Json::object();
+  for_each([&out](std::string_view key, const Json& value) { out[std::string(key)] = value; });
+  return out;
+}
+
+void Context::for_each(const std::function<void(std::string_view, const Json&)>& fn) const {
+  for (const Entry& e : entries_) {
+    if (e.set) fn(e.key, e.value);
+  }
+}
+
+}  // namespace graph

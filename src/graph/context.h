@@ -1,0 +1,78 @@
+// graph/context.h: the values that flow through a graph run.
+//
+// A Context maps string keys to JSON values. Every node writes `<id>_result`
+// into it; expressions read it (see expr/). Contexts are pooled between runs,
+// and a pool only pays if the pooled object keeps its storage: reset()
+// forgets the values but keeps each key's entry, so a run that sets the same
+// keys as the last one allocates nothing for them (and, for numbers, bools
+// and null, nothing at all).
+//
+// Keys keep their first insertion order, which is also the order of
+// to_json(). Not thread-safe: one run owns a Context at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace graph {
+
+using Json = nlohmann::json;
+
+class Context {
+ public:
+  Context() = default;
+  Context(const Context& other) { *this = other; }
+  Context& operator=(const Context& other);
+  Context(Context&&) = default;
+  Context& operator=(Context&&) = default;
+
+  // The value under `key`, or nullptr when the key is not set.
+  const Json* find(std::string_view key) const;
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+
+  // Sets `key` to `value`, replacing what was there.
+  void set(std::string_view key, Json value);
+  // Unsets `key`; false if it was not set.
+  bool erase(std::string_view key);
+
+  // Keys set now.
+  size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
+
+  // Unsets every key but keeps the storage (see above).
+  void reset();
+
+  // Sets every member of a JSON object; E010 if `object` is not an object.
+  core::Status merge(const Json& object);
+  // The keys set, as one JSON object in insertion order of the keys.
+  Json to_json() const;
+
+  // Calls fn(key, value) for each key set, in insertion order.
+  void for_each(const std::function<void(std::string_view, const Json&)>& fn) const;
+
+ private:
+  struct Entry {
+    std::string key;
+    Json value;
+    bool set = false;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // Entries never move (deque), so the index may point at their keys.
+  std::deque<Entry> entries_;
+  std::unordered_map<std::string_view, uint32_t, KeyHash, std::equal_to<>> index_;
+  size_t live_ = 0;
+};
+
+}  // namespace graph
