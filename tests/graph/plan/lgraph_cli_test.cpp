@@ -118,6 +118,20 @@ TEST_F(LgraphCliTest, VisualizeInEachFormatAndRejectsUnknownOnes) {
   EXPECT_NE(svg.exit_code, 0);
 }
 
+TEST_F(LgraphCliTest, TheExampleGraphsValidateAndPlan) {
+  for (const char* name : {"loan.yaml", "purchasing.yaml"}) {
+    const std::string file = std::string(EXAMPLES_DIR) + "/" + name;
+    Outcome v = lgraph("validate " + file);
+    EXPECT_EQ(v.exit_code, 0) << v.out;
+    Outcome plan = lgraph("dry-run " + file);
+    EXPECT_EQ(plan.exit_code, 0) << plan.out;
+  }
+  Outcome loan = lgraph("dry-run " + std::string(EXAMPLES_DIR) + "/loan.yaml");
+  EXPECT_NE(loan.out.find("layer 3 (parallel): decide (ConditionalNode), reject (RuleNode)"),
+            std::string::npos)
+      << loan.out;
+}
+
 TEST_F(LgraphCliTest, NoCommandIsAUsageError) {
   Outcome r = lgraph("");
   EXPECT_NE(r.exit_code, 0);
