@@ -92,7 +92,7 @@ struct RuleFields {
   std::vector<std::pair<std::string, ExprSource>> set;
 };
 
-// Runs `query` with `?`/`$1` placeholders bound to the Context values of
+// Runs `query` with its `?`/`$1` parameters bound to the Context values of
 // `params`, in order. `database` is the node's own (resolved against the
 // graph file's directory); when absent the graph's applies.
 struct DbFields {
