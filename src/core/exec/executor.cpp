@@ -27,7 +27,7 @@ Executor::~Executor() {
     w.join();
 }
 
-Status Executor::run(TaskGraph& graph) {
+Status Executor::run(TaskGraph& graph, void* run_arg) {
   Result<const CompiledGraph*> compiled = graph.compiled();
   if (!compiled.is_ok()) return compiled.status();
   const CompiledGraph& g = *compiled.value();
@@ -42,7 +42,7 @@ Status Executor::run(TaskGraph& graph) {
   const auto start =
       sample ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   Pooled<GraphRun> run = graph.acquire_run();
-  run->prepare(worker_count() + 1);
+  run->prepare(worker_count() + 1, run_arg);
   const uint32_t cost = g.ns_per_task.load(std::memory_order_relaxed);
   const bool share = worker_count() > 0 && (cost == CompiledGraph::kUnknownCost ||
                                             cost >= config_.share_threshold.count());

@@ -55,9 +55,10 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // Runs every task of `graph` respecting its edges. kCycle if it has one; the
-  // first failing task's error (with its name as node id) otherwise.
-  Status run(TaskGraph& graph);
+  // Runs every task of `graph` respecting its edges; tasks that take a
+  // `void*` get `run_arg`. kCycle if the graph has one; the first failing
+  // task's error (with its name as node id) otherwise.
+  Status run(TaskGraph& graph, void* run_arg = nullptr);
 
   // Runs fn on a worker (on the caller, at once, when there are no workers).
   template <class Fn>

@@ -11,7 +11,8 @@ GraphRun::GraphRun(const CompiledGraph& graph)
   local_.reserve(graph.tasks.size());
 }
 
-void GraphRun::prepare(uint32_t participants) {
+void GraphRun::prepare(uint32_t participants, void* run_arg) {
+  run_arg_ = run_arg;
   const auto n = static_cast<uint32_t>(g_.tasks.size());
   while (per_.size() < participants)
     per_.push_back(std::make_unique<PerParticipant>(n));
@@ -55,7 +56,7 @@ uint32_t GraphRun::execute(uint32_t p, uint32_t id) {
   // Cancelled: what has not started does not start.
   if (failed_.load(std::memory_order_relaxed)) return kNone;
   try {
-    Status s = g_.tasks[id]();
+    Status s = g_.tasks[id](run_arg_);
     if (!s.is_ok()) [[unlikely]] {
       fail(std::move(s), id);
       return kNone;

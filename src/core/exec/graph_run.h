@@ -30,9 +30,9 @@ class GraphRun {
 
   explicit GraphRun(const CompiledGraph& graph);
 
-  // Resets the counters and deques for a new run with `participants` threads.
-  // Only while no thread takes part in this run.
-  void prepare(uint32_t participants);
+  // Resets the counters and deques for a new run with `participants` threads,
+  // whose tasks are called with `run_arg`. Only while no thread takes part.
+  void prepare(uint32_t participants, void* run_arg);
 
   // Runs tasks as participant `p` until the run is complete or failed. The
   // caller (p == 0) starts with `first` and queues `more` (the other roots);
@@ -77,6 +77,7 @@ class GraphRun {
   std::unique_ptr<std::atomic<uint32_t>[]> pending_;
   std::vector<std::unique_ptr<PerParticipant>> per_;
   std::vector<uint32_t> local_;  // run_alone's ready tasks
+  void* run_arg_ = nullptr;
   std::atomic<bool> failed_{false};
   std::mutex error_mu_;
   Status error_;

@@ -7,7 +7,7 @@ namespace core {
 TaskGraph::TaskGraph() = default;
 TaskGraph::~TaskGraph() = default;
 
-Result<TaskId> TaskGraph::add_task(std::string_view name, std::function<Status()> task) {
+Result<TaskId> TaskGraph::add_task(std::string_view name, TaskFn task) {
   if (Status s = dag_.add_node(name); !s.is_ok()) return s.error();
   invalidate();
   tasks_.push_back(std::move(task));

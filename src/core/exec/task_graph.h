@@ -35,11 +35,13 @@ class GraphRun;
 class Executor;
 
 using TaskId = uint32_t;
+// What a task is once added: called with the run's argument (see add()).
+using TaskFn = std::function<Status(void* run_arg)>;
 
 // The run-time form of a TaskGraph: successors in one array (CSR), so running
 // a task touches a few contiguous cache lines.
 struct CompiledGraph {
-  std::vector<std::function<Status()>> tasks;
+  std::vector<TaskFn> tasks;
   std::vector<std::string> names;
   std::vector<uint32_t> succ_begin;  // size n + 1
   std::vector<TaskId> succ;
@@ -61,18 +63,16 @@ class TaskGraph {
   TaskGraph(const TaskGraph&) = delete;
   TaskGraph& operator=(const TaskGraph&) = delete;
 
-  // kAlreadyExists if the name is taken, kInvalidArgument if it is empty.
+  // Adds a task: a callable returning void or Status, taking nothing or the
+  // `void*` run argument that Executor::run passes to every task of a run (so
+  // one graph, built once, can serve concurrent runs that each have their own
+  // state). kAlreadyExists if the name is taken, kInvalidArgument if empty.
   template <class Fn>
   Result<TaskId> add(std::string_view name, Fn&& fn) {
-    using R = std::invoke_result_t<Fn&>;
-    if constexpr (std::is_void_v<R>) {
-      return add_task(name, [f = std::forward<Fn>(fn)]() mutable {
-        f();
-        return Status();
-      });
+    if constexpr (std::is_invocable_v<Fn&, void*>) {
+      return add_task(name, as_status_task<void*>(std::forward<Fn>(fn)));
     } else {
-      static_assert(std::is_same_v<R, Status>, "a task returns void or core::Status");
-      return add_task(name, std::function<Status()>(std::forward<Fn>(fn)));
+      return add_task(name, as_status_task<>(std::forward<Fn>(fn)));
     }
   }
 
@@ -90,7 +90,23 @@ class TaskGraph {
  private:
   friend class Executor;
 
-  Result<TaskId> add_task(std::string_view name, std::function<Status()> task);
+  // Adapts fn(Args...) returning void or Status to a TaskFn.
+  template <class... Args, class Fn>
+  static TaskFn as_status_task(Fn&& fn) {
+    using R = std::invoke_result_t<Fn&, Args...>;
+    static_assert(std::is_void_v<R> || std::is_same_v<R, Status>,
+                  "a task returns void or core::Status");
+    return [f = std::forward<Fn>(fn)]([[maybe_unused]] void* run_arg) mutable -> Status {
+      if constexpr (std::is_void_v<R>) {
+        f(static_cast<Args>(run_arg)...);
+        return Status();
+      } else {
+        return f(static_cast<Args>(run_arg)...);
+      }
+    };
+  }
+
+  Result<TaskId> add_task(std::string_view name, TaskFn task);
   // Drops the compiled form after a change.
   void invalidate();
   // The compiled form; compiles on first use after a change.
@@ -99,7 +115,7 @@ class TaskGraph {
   Pooled<GraphRun> acquire_run();
 
   Dag dag_;
-  std::vector<std::function<Status()>> tasks_;
+  std::vector<TaskFn> tasks_;
   std::mutex compile_mu_;
   std::atomic<const CompiledGraph*> ready_{nullptr};  // compiled_, once complete
   std::unique_ptr<CompiledGraph> compiled_;

@@ -271,6 +271,33 @@ TEST(ExecutorTest, GraphsOfDearTasksAreShared) {
   EXPECT_EQ(threads_running(zero, 8, std::chrono::microseconds(300), 3).size(), 2u);
 }
 
+TEST(ExecutorTest, TasksGetTheirRunsArgumentSoConcurrentRunsKeepTheirOwnState) {
+  Executor ex(ExecutorConfig{.workers = 1});
+  TaskGraph g;
+  TaskId first =
+      g.add("first", [](void* arg) { static_cast<std::vector<int>*>(arg)->push_back(1); }).value();
+  TaskId second = g.add("second", [](void* arg) -> Status {
+                     auto* v = static_cast<std::vector<int>*>(arg);
+                     if (v->size() != 1) return Error(ErrorCode::kInternal, "first did not run");
+                     v->push_back(2);
+                     return Status();
+                   }).value();
+  ASSERT_TRUE(g.precede(first, second).is_ok());
+  std::vector<std::thread> callers;
+  std::atomic<int> wrong{0};
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&] {
+      for (int r = 0; r < 200; ++r) {
+        std::vector<int> mine;
+        if (!ex.run(g, &mine).is_ok() || mine != std::vector<int>{1, 2}) wrong++;
+      }
+    });
+  }
+  for (auto& t : callers)
+    t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 TEST(ExecutorTest, DestructorRunsJobsAlreadySubmitted) {
   std::atomic<int> ran{0};
   {
