@@ -7,8 +7,9 @@
 // keys as the last one allocates nothing for them (and, for numbers, bools
 // and null, nothing at all).
 //
-// Keys keep their first insertion order, which is also the order of
-// to_json(). Not thread-safe: one run owns a Context at a time.
+// for_each() visits keys in their first insertion order; to_json() gives a
+// JSON object, whose keys nlohmann::json keeps sorted. Not thread-safe: a
+// run guards its Context itself.
 #pragma once
 
 #include <cstddef>
@@ -52,7 +53,7 @@ class Context {
 
   // Sets every member of a JSON object; E010 if `object` is not an object.
   core::Status merge(const Json& object);
-  // The keys set, as one JSON object in insertion order of the keys.
+  // The keys set, as one JSON object (keys sorted).
   Json to_json() const;
 
   // Calls fn(key, value) for each key set, in insertion order.

@@ -23,7 +23,7 @@ TEST(ContextTest, SetFindEraseAndSize) {
   EXPECT_EQ(c.size(), 1u);
 }
 
-TEST(ContextTest, ToJsonKeepsFirstInsertionOrderOfKeys) {
+TEST(ContextTest, ForEachVisitsKeysInFirstInsertionOrder) {
   Context c;
   c.set("z", 1);
   c.set("a", 2);

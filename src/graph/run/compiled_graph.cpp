@@ -1,0 +1,232 @@
+#include "graph/run/compiled_graph.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "graph/graph_error.h"
+#include "graph/plan/expressions.h"
+
+namespace graph {
+
+namespace {
+
+bool can_run(NodeKind kind) {
+  return kind == NodeKind::kRule || kind == NodeKind::kConditional;
+}
+
+core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
+  if (e.context().file.empty()) e.with_file(pos.file, pos.line, pos.column);
+  if (e.context().node_id.empty() && !node_id.empty()) e.with_node(std::string(node_id));
+  return e;
+}
+
+}  // namespace
+
+CompiledGraph::CompiledGraph(GraphRef spec)
+    : spec_(std::move(spec)),
+      contexts_(core::PoolConfig{}, nullptr, [](Context& c) { c.reset(); }) {}
+
+core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spec) {
+  std::unique_ptr<CompiledGraph> g(new CompiledGraph(std::move(spec)));
+  // In order: edges index the compiled nodes, tasks mirror the edges.
+  if (core::Status s = g->compile_nodes(); !s.is_ok()) return s.error();
+  if (core::Status s = g->compile_edges(); !s.is_ok()) return s.error();
+  if (core::Status s = g->build_tasks(); !s.is_ok()) return s.error();
+  return g;
+}
+
+core::Status CompiledGraph::compile_nodes() {
+  nodes_.reserve(spec_->nodes.size());
+  for (const NodeSpec& spec : spec_->nodes) {
+    if (!can_run(spec.kind)) {
+      core::Error e = graph_error(GraphErrorCode::kConfiguration,
+                                  "node kind " + std::string(node_kind_name(spec.kind)) +
+                                      " cannot run in this version of lgraph");
+      e.with_suggestion("the kinds that run today are RuleNode and ConditionalNode");
+      return at(std::move(e), spec.pos, spec.id);
+    }
+    CompiledNode node;
+    node.spec = &spec;
+    node.result_key = spec.id + "_result";
+    node.error_key = spec.id + "_error";
+    auto compile = [&spec](const ExprSource& src, std::string_view field) {
+      return compile_expression(src, spec.id, field);
+    };
+    if (const auto* rule = std::get_if<RuleFields>(&spec.fields)) {
+      if (rule->condition) {
+        auto c = compile(*rule->condition, "condition");
+        if (!c.is_ok()) return c.error();
+        node.condition = std::move(c).value();
+      }
+      for (const auto& [key, value] : rule->set) {
+        auto v = compile(value, "set." + key);
+        if (!v.is_ok()) return v.error();
+        node.sets.emplace_back(key, std::move(v).value());
+      }
+    } else if (const auto* cond = std::get_if<ConditionalFields>(&spec.fields)) {
+      auto c = compile(cond->condition, "condition");
+      if (!c.is_ok()) return c.error();
+      node.condition = std::move(c).value();
+    }
+    nodes_.push_back(std::move(node));
+  }
+  return core::Status();
+}
+
+core::Status CompiledGraph::compile_edges() {
+  auto index_of = [this](std::string_view id) {
+    return static_cast<uint32_t>(spec_->find(id) - spec_->nodes.data());
+  };
+  for (const EdgeSpec& spec : spec_->edges) {
+    CompiledEdge edge;
+    edge.from = index_of(spec.from);
+    edge.pos = spec.pos;
+    if (const auto* cond = std::get_if<ConditionalFields>(&spec_->nodes[edge.from].fields)) {
+      auto names = [&spec](const std::vector<NodeRef>& refs) {
+        return std::any_of(refs.begin(), refs.end(),
+                           [&spec](const NodeRef& r) { return r.id == spec.to; });
+      };
+      if (names(cond->on_true)) edge.branch = Branch::kOnTrue;
+      if (names(cond->on_false)) edge.branch = Branch::kOnFalse;
+    }
+    if (spec.rule) {
+      auto rule = compile_expression(*spec.rule, spec.to, "rule");
+      if (!rule.is_ok()) return rule.error();
+      edge.rule = std::move(rule).value();
+    }
+    nodes_[index_of(spec.to)].incoming.push_back(std::move(edge));
+  }
+  return core::Status();
+}
+
+core::Status CompiledGraph::build_tasks() {
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    auto added = tasks_.add(nodes_[i].spec->id, [this, i](void* state) {
+      return run_node(*static_cast<RunState*>(state), i);
+    });
+    if (!added.is_ok()) return added.status();
+  }
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    for (const CompiledEdge& edge : nodes_[i].incoming) {
+      if (core::Status s = tasks_.precede(edge.from, i); !s.is_ok()) return s;
+    }
+  }
+  return tasks_.validate();
+}
+
+core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
+  const CompiledNode& node = nodes_[index];
+  NodeStats& stats = state.stats[index];
+  const auto now = std::chrono::steady_clock::now();
+  if (state.deadline && now > *state.deadline) {
+    core::Error e = graph_error(GraphErrorCode::kTimeout,
+                                "the run exceeded its timeout_ms of " +
+                                    std::to_string(spec_->timeout_ms.value_or(0)) + " ms");
+    return at(std::move(e), node.spec->pos, node.spec->id);
+  }
+  core::Result<bool> taken = any_edge_taken(state, node);
+  if (!taken.is_ok()) return taken.error();
+  if (!taken.value()) {
+    stats.status = NodeStatus::kSkipped;
+    return core::Status();
+  }
+  core::Status result = execute(state, index);
+  const auto end = std::chrono::steady_clock::now();
+  stats.started = now - state.start;
+  stats.duration = end - now;
+  const std::optional<uint32_t> limit = node.spec->timeout_ms;
+  if (result.is_ok() && limit && stats.duration > std::chrono::milliseconds(*limit)) {
+    result = graph_error(
+        GraphErrorCode::kTimeout,
+        "node ran " +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::milliseconds>(stats.duration).count()) +
+            " ms, more than its timeout_ms of " + std::to_string(*limit) + " ms");
+  }
+  if (result.is_ok()) {
+    stats.status = NodeStatus::kExecuted;
+    return core::Status();
+  }
+  stats.status = NodeStatus::kFailed;
+  core::Error error = at(result.error(), node.spec->pos, node.spec->id);
+  if (node.spec->on_error != OnError::kContinue) return error;
+  const std::string code = error.tag().empty() ? core::error_code_name(error.code()) : error.tag();
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.error_key, Json{{"code", code}, {"message", error.message()}});
+  return core::Status();
+}
+
+core::Result<bool> CompiledGraph::any_edge_taken(RunState& state, const CompiledNode& node) const {
+  if (node.incoming.empty()) return true;
+  for (const CompiledEdge& edge : node.incoming) {
+    if (state.stats[edge.from].status != NodeStatus::kExecuted) continue;
+    if (edge.branch != Branch::kAny &&
+        (state.branch_taken[edge.from] != 0) != (edge.branch == Branch::kOnTrue)) {
+      continue;
+    }
+    if (edge.rule) {
+      std::shared_lock lock(state.context_mu);
+      core::Result<bool> holds = edge.rule->evaluate_bool(*state.context);
+      if (!holds.is_ok()) {
+        core::Error e = holds.error();
+        e.with_file(edge.pos.file, edge.pos.line, edge.pos.column).with_field("rule");
+        return at(std::move(e), edge.pos, node.spec->id);
+      }
+      if (!holds.value()) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+core::Status CompiledGraph::execute(RunState& state, uint32_t index) const {
+  switch (nodes_[index].spec->kind) {
+    case NodeKind::kRule:
+      return execute_rule(state, nodes_[index]);
+    case NodeKind::kConditional:
+      return execute_conditional(state, index);
+    default:
+      // compile() admits only the kinds above.
+      return graph_error(GraphErrorCode::kNodeExecution, "node kind cannot run");
+  }
+}
+
+core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& node) const {
+  bool passed = true;
+  if (node.condition) {
+    std::shared_lock lock(state.context_mu);
+    core::Result<bool> holds = node.condition->evaluate_bool(*state.context);
+    if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
+    passed = holds.value();
+  }
+  if (passed) {
+    // In order, each seeing the ones before it.
+    for (const auto& [key, expr] : node.sets) {
+      core::Result<Json> value = [&] {
+        std::shared_lock lock(state.context_mu);
+        return expr.evaluate(*state.context);
+      }();
+      if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key);
+      std::unique_lock lock(state.context_mu);
+      state.context->set(key, std::move(value).value());
+    }
+  }
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_key, passed);
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_conditional(RunState& state, uint32_t index) const {
+  const CompiledNode& node = nodes_[index];
+  core::Result<bool> holds = [&] {
+    std::shared_lock lock(state.context_mu);
+    return node.condition->evaluate_bool(*state.context);
+  }();
+  if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
+  state.branch_taken[index] = holds.value() ? 1 : 0;
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_key, holds.value());
+  return core::Status();
+}
+
+}  // namespace graph

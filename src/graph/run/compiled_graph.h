@@ -1,0 +1,94 @@
+// graph/run/compiled_graph.h: a GraphSpec made ready to run (internal to run/).
+//
+// Compiling resolves everything a run would otherwise look up: node ids
+// become indexes, expressions are parsed (errors placed in the file), each
+// node knows its incoming edges and which ConditionalNode branch each one
+// belongs to, and one core::TaskGraph mirrors the graph's edges. A run's
+// mutable state lives in RunState, passed to the tasks as their argument, so
+// one CompiledGraph serves concurrent runs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/exec/executor.h"
+#include "core/exec/task_graph.h"
+#include "core/memory/object_pool.h"
+#include "graph/context.h"
+#include "graph/expr/expression.h"
+#include "graph/model/graph_spec.h"
+#include "graph/run/run_result.h"
+
+namespace graph {
+
+// Which outcome of a ConditionalNode source an edge needs.
+enum class Branch : uint8_t { kAny, kOnTrue, kOnFalse };
+
+struct CompiledEdge {
+  uint32_t from = 0;
+  Branch branch = Branch::kAny;
+  std::optional<Expression> rule;
+  SourcePos pos;
+};
+
+struct CompiledNode {
+  const NodeSpec* spec = nullptr;
+  std::string result_key;  // "<id>_result"
+  std::string error_key;   // "<id>_error"
+  std::vector<CompiledEdge> incoming;
+  std::optional<Expression> condition;                   // Rule, Conditional
+  std::vector<std::pair<std::string, Expression>> sets;  // Rule
+};
+
+// One run: its Context and what each node did. Written by the node's own
+// task; read by successors, which the executor starts only afterwards.
+struct RunState {
+  Context* context = nullptr;
+  std::shared_mutex context_mu;  // nodes read under shared, write under unique
+  std::vector<NodeStats> stats;
+  std::vector<uint8_t> branch_taken;  // a ConditionalNode's outcome
+  std::chrono::steady_clock::time_point start;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+
+class CompiledGraph {
+ public:
+  static core::Result<std::unique_ptr<CompiledGraph>> compile(GraphRef spec);
+
+  const GraphSpec& spec() const { return *spec_; }
+  const std::vector<CompiledNode>& nodes() const { return nodes_; }
+  core::ObjectPool<Context>& contexts() { return contexts_; }
+
+  // Runs every node on `executor`, filling state.stats.
+  core::Status run(RunState& state, core::Executor& executor) {
+    return executor.run(tasks_, &state);
+  }
+
+ private:
+  explicit CompiledGraph(GraphRef spec);
+  core::Status compile_nodes();
+  core::Status compile_edges();
+  core::Status build_tasks();
+
+  // The task of node `index`: decide run or skip, run, record.
+  core::Status run_node(RunState& state, uint32_t index) const;
+  core::Result<bool> any_edge_taken(RunState& state, const CompiledNode& node) const;
+  // What the node's kind does; writes its results into the Context.
+  core::Status execute(RunState& state, uint32_t index) const;
+  core::Status execute_rule(RunState& state, const CompiledNode& node) const;
+  core::Status execute_conditional(RunState& state, uint32_t index) const;
+
+  GraphRef spec_;
+  std::vector<CompiledNode> nodes_;
+  core::TaskGraph tasks_;
+  core::ObjectPool<Context> contexts_;
+};
+
+}  // namespace graph

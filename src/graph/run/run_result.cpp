@@ -1,0 +1,35 @@
+#include "graph/run/run_result.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace graph {
+
+const char* node_status_name(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::kNotRun:
+      return "not_run";
+    case NodeStatus::kExecuted:
+      return "executed";
+    case NodeStatus::kSkipped:
+      return "skipped";
+    case NodeStatus::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+size_t RunResult::count(NodeStatus status) const {
+  return static_cast<size_t>(std::count_if(
+      nodes.begin(), nodes.end(), [status](const NodeStats& n) { return n.status == status; }));
+}
+
+std::string RunResult::summary() const {
+  char time[32];
+  std::snprintf(time, sizeof time, "%.1f us", static_cast<double>(duration.count()) / 1000.0);
+  return std::to_string(nodes.size()) + " nodes: " + std::to_string(count(NodeStatus::kExecuted)) +
+         " executed, " + std::to_string(count(NodeStatus::kSkipped)) + " skipped, " +
+         std::to_string(count(NodeStatus::kFailed)) + " failed in " + time;
+}
+
+}  // namespace graph

@@ -1,0 +1,306 @@
+#include "graph/run/graph_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "graph/model/loader.h"
+
+namespace graph {
+namespace {
+
+class GraphRunnerTest : public ::testing::Test {
+ protected:
+  // Loads and compiles `yaml`; fails the test on any error.
+  std::unique_ptr<GraphRunner> runner(std::string_view yaml) {
+    auto spec = load_graph_text(yaml, "test.yaml", ".");
+    if (!spec.is_ok()) {
+      ADD_FAILURE() << spec.error().to_string();
+      return nullptr;
+    }
+    auto r = GraphRunner::create(spec.value(), executor_);
+    if (!r.is_ok()) ADD_FAILURE() << r.error().to_string();
+    return r.is_ok() ? std::move(r).value() : nullptr;
+  }
+
+  static NodeStatus status_of(const RunResult& r, std::string_view id) {
+    for (const NodeStats& n : r.nodes) {
+      if (n.id == id) return n.status;
+    }
+    ADD_FAILURE() << "no node " << id;
+    return NodeStatus::kNotRun;
+  }
+
+  core::Executor executor_{core::ExecutorConfig{.workers = 1}};
+};
+
+TEST_F(GraphRunnerTest, RulesWriteResultsAndSetValuesInOrder) {
+  auto g = runner(R"(
+nodes:
+  price:
+    node_type: RuleNode
+    set: {total: "qty * unit", with_tax: "total * 1.2"}
+  big:
+    node_type: RuleNode
+    condition: "with_tax > 100"
+edges:
+  - {from: price, to: big}
+)");
+  ASSERT_NE(g, nullptr);
+  auto r = g->run({{"qty", 10}, {"unit", 12}});
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  EXPECT_EQ(r.value().context["total"], 120);
+  EXPECT_DOUBLE_EQ(r.value().context["with_tax"].get<double>(), 144.0);
+  EXPECT_EQ(r.value().context["price_result"], true);
+  EXPECT_EQ(r.value().context["big_result"], true);
+  EXPECT_EQ(r.value().count(NodeStatus::kExecuted), 2u);
+}
+
+TEST_F(GraphRunnerTest, AFailedConditionSkipsTheSetsButStillReports) {
+  auto g = runner(R"(
+nodes:
+  gate: {node_type: RuleNode, condition: "amount > 100", set: {flag: "'big'"}}
+)");
+  ASSERT_NE(g, nullptr);
+  auto r = g->run({{"amount", 5}});
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r.value().context["gate_result"], false);
+  EXPECT_FALSE(r.value().context.contains("flag"));
+}
+
+TEST_F(GraphRunnerTest, UntakenEdgesSkipAndTheSkipPropagates) {
+  auto g = runner(R"(
+nodes: {a: RuleNode, b: RuleNode, c: RuleNode, d: RuleNode, e: RuleNode}
+edges:
+  - {from: a, to: b, rule: "go"}
+  - {from: b, to: c}
+  - {from: a, to: d}
+  - {from: c, to: e}
+  - {from: d, to: e}
+)");
+  ASSERT_NE(g, nullptr);
+  auto r = g->run({{"go", false}});
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  EXPECT_EQ(status_of(r.value(), "b"), NodeStatus::kSkipped);
+  EXPECT_EQ(status_of(r.value(), "c"), NodeStatus::kSkipped) << "a skip propagates";
+  EXPECT_EQ(status_of(r.value(), "d"), NodeStatus::kExecuted);
+  EXPECT_EQ(status_of(r.value(), "e"), NodeStatus::kExecuted) << "one taken edge is enough";
+  EXPECT_FALSE(r.value().context.contains("b_result"));
+
+  auto go = g->run({{"go", true}});
+  ASSERT_TRUE(go.is_ok());
+  EXPECT_EQ(status_of(go.value(), "c"), NodeStatus::kExecuted);
+}
+
+TEST_F(GraphRunnerTest, AConditionalRunsOnlyTheBranchItChose) {
+  auto g = runner(R"(
+nodes:
+  check: {node_type: ConditionalNode, condition: "score >= 700", on_true: [yes], on_false: [no]}
+  yes: {node_type: RuleNode, set: {decision: "'approve'"}}
+  no: {node_type: RuleNode, set: {decision: "'review'"}}
+  after_no: RuleNode
+edges:
+  - {from: check, to: yes}
+  - {from: check, to: no}
+  - {from: no, to: after_no}
+)");
+  ASSERT_NE(g, nullptr);
+  auto high = g->run({{"score", 720}});
+  ASSERT_TRUE(high.is_ok());
+  EXPECT_EQ(high.value().context["decision"], "approve");
+  EXPECT_EQ(high.value().context["check_result"], true);
+  EXPECT_EQ(status_of(high.value(), "no"), NodeStatus::kSkipped);
+  EXPECT_EQ(status_of(high.value(), "after_no"), NodeStatus::kSkipped);
+  auto low = g->run({{"score", 500}});
+  ASSERT_TRUE(low.is_ok());
+  EXPECT_EQ(low.value().context["decision"], "review");
+  EXPECT_EQ(status_of(low.value(), "yes"), NodeStatus::kSkipped);
+  EXPECT_EQ(status_of(low.value(), "after_no"), NodeStatus::kExecuted);
+}
+
+TEST_F(GraphRunnerTest, AFailingNodeFailsTheRunWithItsCodeNodeAndPlace) {
+  auto g = runner(R"(
+nodes:
+  ok: RuleNode
+  divide: {node_type: RuleNode, set: {ratio: "a / b"}}
+edges:
+  - {from: ok, to: divide}
+)");
+  ASSERT_NE(g, nullptr);
+  auto r = g->run({{"a", 1}, {"b", 0}});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().tag(), "E003");
+  EXPECT_EQ(r.error().context().node_id, "divide");
+  EXPECT_EQ(r.error().context().field, "set.ratio");
+  EXPECT_EQ(r.error().context().file, "test.yaml");
+  EXPECT_NE(r.error().message().find("division by zero"), std::string::npos);
+
+  auto missing = g->run({{"a", 1}});
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_EQ(missing.error().tag(), "E010");
+  EXPECT_NE(missing.error().message().find("'b'"), std::string::npos);
+}
+
+TEST_F(GraphRunnerTest, OnErrorContinueRecordsTheErrorAndSkipsDependents) {
+  auto g = runner(R"(
+nodes:
+  divide: {node_type: RuleNode, on_error: continue, set: {ratio: "a / b"}}
+  use: RuleNode
+  other: RuleNode
+edges:
+  - {from: divide, to: use}
+)");
+  ASSERT_NE(g, nullptr);
+  auto r = g->run({{"a", 1}, {"b", 0}});
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  EXPECT_EQ(r.value().context["divide_error"]["code"], "E003");
+  EXPECT_NE(r.value().context["divide_error"]["message"].get<std::string>().find("division"),
+            std::string::npos);
+  EXPECT_EQ(status_of(r.value(), "divide"), NodeStatus::kFailed);
+  EXPECT_EQ(status_of(r.value(), "use"), NodeStatus::kSkipped);
+  EXPECT_EQ(status_of(r.value(), "other"), NodeStatus::kExecuted);
+}
+
+TEST_F(GraphRunnerTest, ABadInputOrAnEdgeRuleOfTheWrongTypeIsAnError) {
+  auto g = runner(R"(
+nodes: {a: RuleNode, b: RuleNode}
+edges:
+  - {from: a, to: b, rule: "count"}
+)");
+  ASSERT_NE(g, nullptr);
+  auto not_bool = g->run({{"count", 3}});
+  ASSERT_FALSE(not_bool.is_ok());
+  EXPECT_EQ(not_bool.error().tag(), "E003");
+  EXPECT_EQ(not_bool.error().context().field, "rule");
+  EXPECT_EQ(not_bool.error().context().line, 4);
+  auto not_object = g->run(Json::array({1, 2}));
+  ASSERT_FALSE(not_object.is_ok());
+  EXPECT_EQ(not_object.error().tag(), "E010");
+}
+
+TEST_F(GraphRunnerTest, KindsThatCannotRunYetAreRefusedAtCompileTime) {
+  auto spec = load_graph_text(R"(
+nodes:
+  each:
+    node_type: LoopNode
+    foreach: items
+    body: {nodes: {x: RuleNode}}
+)",
+                              "loop.yaml", ".");
+  ASSERT_TRUE(spec.is_ok()) << spec.error().to_string();
+  auto r = GraphRunner::create(spec.value(), executor_);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().tag(), "E004");
+  EXPECT_EQ(r.error().context().node_id, "each");
+  EXPECT_NE(r.error().message().find("LoopNode cannot run"), std::string::npos);
+}
+
+TEST_F(GraphRunnerTest, RepeatedRunsReuseTheirContexts) {
+  auto g = runner(R"(nodes: {a: {node_type: RuleNode, set: {x: "1 + 1"}}})");
+  ASSERT_NE(g, nullptr);
+  for (int i = 0; i < 100; ++i) {
+    auto r = g->run({{"i", i}});
+    ASSERT_TRUE(r.is_ok());
+    ASSERT_EQ(r.value().context["i"], i) << "a reused Context must not keep old values";
+  }
+  core::PoolStats s = g->context_pool_stats();
+  EXPECT_EQ(s.total_acquired, 100u);
+  EXPECT_GE(s.reused, 99u);
+}
+
+TEST_F(GraphRunnerTest, ConcurrentRunsOfOneGraphKeepTheirOwnContexts) {
+  auto g = runner(R"(
+nodes:
+  double: {node_type: RuleNode, set: {y: "x * 2"}}
+  check: {node_type: RuleNode, condition: "y == x + x"}
+edges:
+  - {from: double, to: check}
+)");
+  ASSERT_NE(g, nullptr);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const int x = t * 1000 + i;
+        auto r = g->run({{"x", x}});
+        if (!r.is_ok() || r.value().context["y"] != 2 * x ||
+            r.value().context["check_result"] != true) {
+          wrong++;
+        }
+      }
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// Two independent nodes that each take milliseconds (a linear search through
+// a large array, repeated) must run at the same time on two threads.
+TEST_F(GraphRunnerTest, IndependentSlowNodesOverlap) {
+  std::string slow = "contains(big, -1)";
+  for (int k = 2; k <= 12; ++k)
+    slow += " || contains(big, -" + std::to_string(k) + ")";
+  auto g = runner("nodes:\n  left: {node_type: RuleNode, condition: \"" + slow +
+                  "\"}\n  right: {node_type: RuleNode, condition: \"" + slow + "\"}\n");
+  ASSERT_NE(g, nullptr);
+  Json big = Json::array();
+  for (int i = 0; i < 500000; ++i)
+    big.push_back(i);
+  auto r = g->run({{"big", big}});
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  const NodeStats& a = r.value().nodes[0];
+  const NodeStats& b = r.value().nodes[1];
+  ASSERT_GT(a.duration.count(), 0);
+  EXPECT_TRUE(a.started < b.started + b.duration && b.started < a.started + a.duration)
+      << "left ran [" << a.started.count() << ", +" << a.duration.count() << ") ns, right ["
+      << b.started.count() << ", +" << b.duration.count() << ") ns";
+}
+
+TEST_F(GraphRunnerTest, TimeoutsOfNodesAndOfTheRunAreE005) {
+  std::string slow = "contains(big, -1)";
+  for (int k = 2; k <= 12; ++k)
+    slow += " || contains(big, -" + std::to_string(k) + ")";
+  Json big = Json::array();
+  for (int i = 0; i < 500000; ++i)
+    big.push_back(i);
+
+  auto node_limit =
+      runner("nodes:\n  slow: {node_type: RuleNode, timeout_ms: 1, condition: \"" + slow + "\"}\n");
+  ASSERT_NE(node_limit, nullptr);
+  auto r = node_limit->run({{"big", big}});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().tag(), "E005");
+  EXPECT_EQ(r.error().context().node_id, "slow");
+
+  auto run_limit = runner("timeout_ms: 1\nnodes:\n  slow: {node_type: RuleNode, condition: \"" +
+                          slow + "\"}\n  next: RuleNode\nedges:\n  - {from: slow, to: next}\n");
+  ASSERT_NE(run_limit, nullptr);
+  auto late = run_limit->run({{"big", big}});
+  ASSERT_FALSE(late.is_ok());
+  EXPECT_EQ(late.error().tag(), "E005");
+  EXPECT_EQ(late.error().context().node_id, "next");
+}
+
+TEST_F(GraphRunnerTest, TheLoanExampleDecides) {
+  auto spec = load_graph_file(std::string(EXAMPLES_DIR) + "/loan.yaml");
+  ASSERT_TRUE(spec.is_ok()) << spec.error().to_string();
+  auto g = GraphRunner::create(spec.value(), executor_);
+  ASSERT_TRUE(g.is_ok()) << g.error().to_string();
+  auto decide = [&](int score, int income, int debt, int age) {
+    Json applicant = {
+        {"age", age}, {"credit_score", score}, {"monthly_income", income}, {"monthly_debt", debt}};
+    auto r = g.value()->run({{"amount", 12000}, {"applicant", applicant}});
+    EXPECT_TRUE(r.is_ok()) << r.error().to_string();
+    return r.is_ok() ? r.value().context["decision"].get<std::string>() : std::string();
+  };
+  EXPECT_EQ(decide(720, 4200, 900, 34), "approved");
+  EXPECT_EQ(decide(650, 4200, 900, 34), "manual_review");
+  EXPECT_EQ(decide(720, 4200, 2500, 34), "manual_review");
+  EXPECT_EQ(decide(550, 4200, 900, 34), "rejected");
+  EXPECT_EQ(decide(720, 4200, 900, 17), "rejected");
+}
+
+}  // namespace
+}  // namespace graph
