@@ -132,12 +132,14 @@ int run(const std::string& file, const RunOptions& options) {
   auto result = runner.value()->run(context.value());
   if (!result.is_ok()) return fail(result.error());
   if (options.output == "json") {
-    std::printf("%s\n", result.value().context.dump().c_str());
+    std::printf("%s\n", result.value().context_json().dump().c_str());
     return 0;
   }
-  std::printf("%s\n%s\n", result.value().context.dump(2).c_str(), result.value().summary().c_str());
+  std::printf("%s\n%s\n", result.value().context_json().dump(2).c_str(),
+              result.value().summary().c_str());
   for (const graph::NodeStats& node : result.value().nodes) {
-    std::printf("  %-24s %-9s %10.1f us\n", node.id.c_str(), graph::node_status_name(node.status),
+    std::printf("  %-24.*s %-9s %10.1f us\n", static_cast<int>(node.id.size()), node.id.data(),
+                graph::node_status_name(node.status),
                 static_cast<double>(node.duration.count()) / 1000.0);
   }
   return 0;

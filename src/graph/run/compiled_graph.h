@@ -63,6 +63,7 @@ class CompiledGraph {
   static core::Result<std::unique_ptr<CompiledGraph>> compile(GraphRef spec);
 
   const GraphSpec& spec() const { return *spec_; }
+  const GraphRef& spec_ref() const { return spec_; }
   const std::vector<CompiledNode>& nodes() const { return nodes_; }
   core::ObjectPool<Context>& contexts() { return contexts_; }
 

@@ -4,25 +4,36 @@
 
 namespace graph {
 
-GraphRunner::GraphRunner(std::unique_ptr<CompiledGraph> compiled, core::Executor& executor)
-    : compiled_(std::move(compiled)), executor_(executor) {}
+GraphRunner::GraphRunner(std::unique_ptr<CompiledGraph> compiled, core::Executor& executor,
+                         RunnerOptions options)
+    : compiled_(std::move(compiled)), executor_(executor), options_(options) {}
 
 GraphRunner::~GraphRunner() = default;
 
 core::Result<std::unique_ptr<GraphRunner>> GraphRunner::create(GraphRef spec,
-                                                               core::Executor& executor) {
+                                                               core::Executor& executor,
+                                                               RunnerOptions options) {
   auto compiled = CompiledGraph::compile(std::move(spec));
   if (!compiled.is_ok()) return compiled.error();
-  return std::unique_ptr<GraphRunner>(new GraphRunner(std::move(compiled).value(), executor));
+  return std::unique_ptr<GraphRunner>(
+      new GraphRunner(std::move(compiled).value(), executor, options));
 }
 
 core::Result<RunResult> GraphRunner::run(const Json& input) const {
-  core::Pooled<Context> context = compiled_->contexts().acquire();
-  if (core::Status s = context->merge(input); !s.is_ok()) return s.error();
+  if (!options_.pool_contexts) {
+    return run_in(RunResult(compiled_->spec_ref(), std::make_unique<Context>()), input);
+  }
+  return run_in(RunResult(compiled_->spec_ref(), compiled_->contexts().acquire()), input);
+}
+
+core::Result<RunResult> GraphRunner::run_in(RunResult result, const Json& input) const {
+  // The result owns the Context; the run writes into it.
+  Context& context = result.mutable_context();
+  if (core::Status s = context.merge(input); !s.is_ok()) return s.error();
 
   const auto& nodes = compiled_->nodes();
   RunState state;
-  state.context = context.get();
+  state.context = &context;
   state.stats.resize(nodes.size());
   state.branch_taken.assign(nodes.size(), 0);
   state.start = std::chrono::steady_clock::now();
@@ -31,9 +42,7 @@ core::Result<RunResult> GraphRunner::run(const Json& input) const {
   }
   if (core::Status s = compiled_->run(state, executor_); !s.is_ok()) return s.error();
 
-  RunResult result;
   result.duration = std::chrono::steady_clock::now() - state.start;
-  result.context = context->to_json();
   result.nodes = std::move(state.stats);
   for (size_t i = 0; i < nodes.size(); ++i)
     result.nodes[i].id = nodes[i].spec->id;

@@ -41,9 +41,16 @@ namespace graph {
 
 class CompiledGraph;
 
+struct RunnerOptions {
+  // Take each run's Context from a pool (and give it back, reset) instead of
+  // making a new one. Off only to measure what the pool saves.
+  bool pool_contexts = true;
+};
+
 class GraphRunner {
  public:
-  static core::Result<std::unique_ptr<GraphRunner>> create(GraphRef spec, core::Executor& executor);
+  static core::Result<std::unique_ptr<GraphRunner>> create(GraphRef spec, core::Executor& executor,
+                                                           RunnerOptions options = {});
   ~GraphRunner();
 
   // Runs the graph on `input` (a JSON object: the initial Context).
@@ -53,10 +60,13 @@ class GraphRunner {
   core::PoolStats context_pool_stats() const;
 
  private:
-  GraphRunner(std::unique_ptr<CompiledGraph> compiled, core::Executor& executor);
+  GraphRunner(std::unique_ptr<CompiledGraph> compiled, core::Executor& executor,
+              RunnerOptions options);
+  core::Result<RunResult> run_in(RunResult result, const Json& input) const;
 
   std::unique_ptr<CompiledGraph> compiled_;
   core::Executor& executor_;
+  RunnerOptions options_;
 };
 
 }  // namespace graph

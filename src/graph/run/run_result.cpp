@@ -19,6 +19,12 @@ const char* node_status_name(NodeStatus status) {
   return "unknown";
 }
 
+RunResult::RunResult(GraphRef spec, core::Pooled<Context> context)
+    : spec_(std::move(spec)), pooled_(std::move(context)) {}
+
+RunResult::RunResult(GraphRef spec, std::unique_ptr<Context> context)
+    : spec_(std::move(spec)), owned_(std::move(context)) {}
+
 size_t RunResult::count(NodeStatus status) const {
   return static_cast<size_t>(std::count_if(
       nodes.begin(), nodes.end(), [status](const NodeStats& n) { return n.status == status; }));

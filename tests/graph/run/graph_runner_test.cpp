@@ -49,10 +49,10 @@ edges:
   ASSERT_NE(g, nullptr);
   auto r = g->run({{"qty", 10}, {"unit", 12}});
   ASSERT_TRUE(r.is_ok()) << r.error().to_string();
-  EXPECT_EQ(r.value().context["total"], 120);
-  EXPECT_DOUBLE_EQ(r.value().context["with_tax"].get<double>(), 144.0);
-  EXPECT_EQ(r.value().context["price_result"], true);
-  EXPECT_EQ(r.value().context["big_result"], true);
+  EXPECT_EQ(r.value().context_json()["total"], 120);
+  EXPECT_DOUBLE_EQ(r.value().context_json()["with_tax"].get<double>(), 144.0);
+  EXPECT_EQ(r.value().context_json()["price_result"], true);
+  EXPECT_EQ(r.value().context_json()["big_result"], true);
   EXPECT_EQ(r.value().count(NodeStatus::kExecuted), 2u);
 }
 
@@ -64,8 +64,8 @@ nodes:
   ASSERT_NE(g, nullptr);
   auto r = g->run({{"amount", 5}});
   ASSERT_TRUE(r.is_ok());
-  EXPECT_EQ(r.value().context["gate_result"], false);
-  EXPECT_FALSE(r.value().context.contains("flag"));
+  EXPECT_EQ(r.value().context_json()["gate_result"], false);
+  EXPECT_FALSE(r.value().context_json().contains("flag"));
 }
 
 TEST_F(GraphRunnerTest, UntakenEdgesSkipAndTheSkipPropagates) {
@@ -85,7 +85,7 @@ edges:
   EXPECT_EQ(status_of(r.value(), "c"), NodeStatus::kSkipped) << "a skip propagates";
   EXPECT_EQ(status_of(r.value(), "d"), NodeStatus::kExecuted);
   EXPECT_EQ(status_of(r.value(), "e"), NodeStatus::kExecuted) << "one taken edge is enough";
-  EXPECT_FALSE(r.value().context.contains("b_result"));
+  EXPECT_FALSE(r.value().context_json().contains("b_result"));
 
   auto go = g->run({{"go", true}});
   ASSERT_TRUE(go.is_ok());
@@ -107,13 +107,13 @@ edges:
   ASSERT_NE(g, nullptr);
   auto high = g->run({{"score", 720}});
   ASSERT_TRUE(high.is_ok());
-  EXPECT_EQ(high.value().context["decision"], "approve");
-  EXPECT_EQ(high.value().context["check_result"], true);
+  EXPECT_EQ(high.value().context_json()["decision"], "approve");
+  EXPECT_EQ(high.value().context_json()["check_result"], true);
   EXPECT_EQ(status_of(high.value(), "no"), NodeStatus::kSkipped);
   EXPECT_EQ(status_of(high.value(), "after_no"), NodeStatus::kSkipped);
   auto low = g->run({{"score", 500}});
   ASSERT_TRUE(low.is_ok());
-  EXPECT_EQ(low.value().context["decision"], "review");
+  EXPECT_EQ(low.value().context_json()["decision"], "review");
   EXPECT_EQ(status_of(low.value(), "yes"), NodeStatus::kSkipped);
   EXPECT_EQ(status_of(low.value(), "after_no"), NodeStatus::kExecuted);
 }
@@ -153,8 +153,8 @@ edges:
   ASSERT_NE(g, nullptr);
   auto r = g->run({{"a", 1}, {"b", 0}});
   ASSERT_TRUE(r.is_ok()) << r.error().to_string();
-  EXPECT_EQ(r.value().context["divide_error"]["code"], "E003");
-  EXPECT_NE(r.value().context["divide_error"]["message"].get<std::string>().find("division"),
+  EXPECT_EQ(r.value().context_json()["divide_error"]["code"], "E003");
+  EXPECT_NE(r.value().context_json()["divide_error"]["message"].get<std::string>().find("division"),
             std::string::npos);
   EXPECT_EQ(status_of(r.value(), "divide"), NodeStatus::kFailed);
   EXPECT_EQ(status_of(r.value(), "use"), NodeStatus::kSkipped);
@@ -201,11 +201,37 @@ TEST_F(GraphRunnerTest, RepeatedRunsReuseTheirContexts) {
   for (int i = 0; i < 100; ++i) {
     auto r = g->run({{"i", i}});
     ASSERT_TRUE(r.is_ok());
-    ASSERT_EQ(r.value().context["i"], i) << "a reused Context must not keep old values";
+    ASSERT_EQ(r.value().context_json()["i"], i) << "a reused Context must not keep old values";
   }
   core::PoolStats s = g->context_pool_stats();
   EXPECT_EQ(s.total_acquired, 100u);
   EXPECT_GE(s.reused, 99u);
+}
+
+TEST_F(GraphRunnerTest, WithoutThePoolEveryRunGetsANewContext) {
+  auto spec =
+      load_graph_text(R"(nodes: {a: {node_type: RuleNode, set: {x: "i * 2"}}})", "t.yaml", ".");
+  ASSERT_TRUE(spec.is_ok());
+  auto g = GraphRunner::create(spec.value(), executor_, {.pool_contexts = false}).value();
+  for (int i = 0; i < 10; ++i) {
+    auto r = g->run({{"i", i}});
+    ASSERT_TRUE(r.is_ok());
+    EXPECT_EQ(r.value().context_json()["x"], 2 * i);
+  }
+  EXPECT_EQ(g->context_pool_stats().total_acquired, 0u);
+}
+
+TEST_F(GraphRunnerTest, AResultKeepsItsContextAndReturnsItToThePoolWhenDropped) {
+  auto g = runner(R"(nodes: {a: {node_type: RuleNode, set: {x: "i"}}})");
+  ASSERT_NE(g, nullptr);
+  {
+    auto first = g->run({{"i", 1}});
+    auto second = g->run({{"i", 2}});
+    ASSERT_TRUE(first.is_ok() && second.is_ok());
+    EXPECT_EQ(first.value().context_json()["x"], 1) << "a later run must not touch a held result";
+    EXPECT_EQ(second.value().nodes[0].id, "a");
+  }
+  EXPECT_EQ(g->context_pool_stats().current_pool_size, 2u);
 }
 
 TEST_F(GraphRunnerTest, ConcurrentRunsOfOneGraphKeepTheirOwnContexts) {
@@ -224,8 +250,8 @@ edges:
       for (int i = 0; i < 300; ++i) {
         const int x = t * 1000 + i;
         auto r = g->run({{"x", x}});
-        if (!r.is_ok() || r.value().context["y"] != 2 * x ||
-            r.value().context["check_result"] != true) {
+        if (!r.is_ok() || r.value().context_json()["y"] != 2 * x ||
+            r.value().context_json()["check_result"] != true) {
           wrong++;
         }
       }
@@ -293,7 +319,7 @@ TEST_F(GraphRunnerTest, TheLoanExampleDecides) {
         {"age", age}, {"credit_score", score}, {"monthly_income", income}, {"monthly_debt", debt}};
     auto r = g.value()->run({{"amount", 12000}, {"applicant", applicant}});
     EXPECT_TRUE(r.is_ok()) << r.error().to_string();
-    return r.is_ok() ? r.value().context["decision"].get<std::string>() : std::string();
+    return r.is_ok() ? r.value().context_json()["decision"].get<std::string>() : std::string();
   };
   EXPECT_EQ(decide(720, 4200, 900, 34), "approved");
   EXPECT_EQ(decide(650, 4200, 900, 34), "manual_review");
