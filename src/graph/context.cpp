@@ -19,17 +19,23 @@ const Json* Context::find(std::string_view key) const {
 }
 
 void Context::set(std::string_view key, Json value) {
+  set(intern(key), std::move(value));
+}
+
+Context::Slot Context::intern(std::string_view key) {
   auto it = index_.find(key);
-  if (it != index_.end()) {
-    Entry& e = entries_[it->second];
-    if (!e.set) ++live_;
-    e.value = std::move(value);
-    e.set = true;
-    return;
-  }
-  Entry& e = entries_.emplace_back(Entry{std::string(key), std::move(value), true});
-  index_.emplace(e.key, static_cast<uint32_t>(entries_.size() - 1));
-  ++live_;
+  if (it != index_.end()) return it->second;
+  Entry& e = entries_.emplace_back(Entry{std::string(key), nullptr, false});
+  const auto slot = static_cast<Slot>(entries_.size() - 1);
+  index_.emplace(e.key, slot);
+  return slot;
+}
+
+void Context::set(Slot slot, Json value) {
+  Entry& e = entries_[slot];
+  if (!e.set) ++live_;
+  e.value = std::move(value);
+  e.set = true;
 }
 
 bool Context::erase(std::string_view key) {

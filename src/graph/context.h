@@ -7,6 +7,12 @@
 // keys as the last one allocates nothing for them (and, for numbers, bools
 // and null, nothing at all).
 //
+// Keys a caller writes often can be interned: intern(key) returns a slot,
+// stable for the life of the Context (reset() keeps it), and set(slot, v)
+// writes without hashing the key. A graph interns the keys it writes into
+// every Context it makes, in the same order, so one slot number is valid in
+// all of them.
+//
 // for_each() visits keys in their first insertion order; to_json() gives a
 // JSON object, whose keys nlohmann::json keeps sorted. Not thread-safe: a
 // run guards its Context itself.
@@ -41,6 +47,12 @@ class Context {
 
   // Sets `key` to `value`, replacing what was there.
   void set(std::string_view key, Json value);
+
+  using Slot = uint32_t;
+  // The slot of `key`, making an unset entry for it if there is none.
+  Slot intern(std::string_view key);
+  // Sets the key of `slot` (from intern() on this Context) to `value`.
+  void set(Slot slot, Json value);
   // Unsets `key`; false if it was not set.
   bool erase(std::string_view key);
 

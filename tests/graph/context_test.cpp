@@ -23,6 +23,26 @@ TEST(ContextTest, SetFindEraseAndSize) {
   EXPECT_EQ(c.size(), 1u);
 }
 
+TEST(ContextTest, InternedSlotsWriteWithoutTheKeyAndSurviveReset) {
+  Context c;
+  const Context::Slot a = c.intern("a_result");
+  const Context::Slot b = c.intern("b_result");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(c.intern("a_result"), a) << "interning is idempotent";
+  EXPECT_TRUE(c.empty()) << "an interned key is not set";
+  EXPECT_EQ(c.find("a_result"), nullptr);
+  c.set(a, true);
+  ASSERT_NE(c.find("a_result"), nullptr);
+  EXPECT_EQ(*c.find("a_result"), true);
+  EXPECT_EQ(c.size(), 1u);
+  c.reset();
+  EXPECT_EQ(c.intern("b_result"), b) << "slots are stable across reset";
+  c.set("b_result", 5);
+  c.set(b, 6);
+  EXPECT_EQ(*c.find("b_result"), 6);
+  EXPECT_EQ(c.size(), 1u);
+}
+
 TEST(ContextTest, ForEachVisitsKeysInFirstInsertionOrder) {
   Context c;
   c.set("z", 1);
