@@ -11,7 +11,7 @@ namespace graph {
 namespace {
 
 bool can_run(NodeKind kind) {
-  return kind == NodeKind::kRule || kind == NodeKind::kConditional;
+  return kind == NodeKind::kRule || kind == NodeKind::kConditional || kind == NodeKind::kDb;
 }
 
 core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
@@ -22,9 +22,21 @@ core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
 
 }  // namespace
 
-CompiledGraph::CompiledGraph(GraphRef spec)
-    : spec_(std::move(spec)),
-      contexts_(core::PoolConfig{}, nullptr, [](Context& c) { c.reset(); }) {}
+CompiledGraph::CompiledGraph(GraphRef spec) : spec_(std::move(spec)) {}
+
+Context::Slot CompiledGraph::intern(const std::string& key) {
+  const Context::Slot slot = prototype_.intern(key);
+  if (slot == interned_.size()) interned_.push_back(key);
+  return slot;
+}
+
+std::unique_ptr<Context> CompiledGraph::new_context() const {
+  auto context = std::make_unique<Context>();
+  // The same keys in the same order give every Context the same slots.
+  for (const std::string& key : interned_)
+    context->intern(key);
+  return context;
+}
 
 core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spec) {
   std::unique_ptr<CompiledGraph> g(new CompiledGraph(std::move(spec)));
@@ -32,6 +44,9 @@ core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spe
   if (core::Status s = g->compile_nodes(); !s.is_ok()) return s.error();
   if (core::Status s = g->compile_edges(); !s.is_ok()) return s.error();
   if (core::Status s = g->build_tasks(); !s.is_ok()) return s.error();
+  const CompiledGraph* self = g.get();
+  g->contexts_ = std::make_unique<core::ObjectPool<Context>>(
+      core::PoolConfig{}, [self] { return self->new_context(); }, [](Context& c) { c.reset(); });
   return g;
 }
 
@@ -42,13 +57,13 @@ core::Status CompiledGraph::compile_nodes() {
       core::Error e = graph_error(GraphErrorCode::kConfiguration,
                                   "node kind " + std::string(node_kind_name(spec.kind)) +
                                       " cannot run in this version of lgraph");
-      e.with_suggestion("the kinds that run today are RuleNode and ConditionalNode");
+      e.with_suggestion("the kinds that run today are RuleNode, ConditionalNode and DBNode");
       return at(std::move(e), spec.pos, spec.id);
     }
     CompiledNode node;
     node.spec = &spec;
-    node.result_key = spec.id + "_result";
-    node.error_key = spec.id + "_error";
+    node.result_slot = intern(spec.id + "_result");
+    node.error_slot = intern(spec.id + "_error");
     auto compile = [&spec](const ExprSource& src, std::string_view field) {
       return compile_expression(src, spec.id, field);
     };
@@ -61,16 +76,37 @@ core::Status CompiledGraph::compile_nodes() {
       for (const auto& [key, value] : rule->set) {
         auto v = compile(value, "set." + key);
         if (!v.is_ok()) return v.error();
-        node.sets.emplace_back(key, std::move(v).value());
+        node.sets.emplace_back(ContextKey{key, intern(key)}, std::move(v).value());
       }
     } else if (const auto* cond = std::get_if<ConditionalFields>(&spec.fields)) {
       auto c = compile(cond->condition, "condition");
       if (!c.is_ok()) return c.error();
       node.condition = std::move(c).value();
+    } else if (const auto* db = std::get_if<DbFields>(&spec.fields)) {
+      const std::optional<std::string>& path = db->database ? db->database : spec_->database;
+      if (!path) {
+        core::Error e = graph_error(GraphErrorCode::kConfiguration, "DBNode has no database");
+        e.with_field("database")
+            .with_suggestion("give the node a `database:` or the graph a top-level `database:`");
+        return at(std::move(e), spec.pos, spec.id);
+      }
+      auto opened = database(*path);
+      if (!opened.is_ok()) return at(opened.error(), spec.pos, spec.id);
+      node.database = opened.value();
     }
     nodes_.push_back(std::move(node));
   }
   return core::Status();
+}
+
+core::Result<SqliteDatabase*> CompiledGraph::database(const std::string& path) {
+  for (const auto& db : databases_) {
+    if (db->path() == path) return db.get();
+  }
+  auto opened = SqliteDatabase::open(path);
+  if (!opened.is_ok()) return opened.error();
+  databases_.push_back(std::move(opened).value());
+  return databases_.back().get();
 }
 
 core::Status CompiledGraph::compile_edges() {
@@ -152,7 +188,7 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   if (node.spec->on_error != OnError::kContinue) return error;
   const std::string code = error.tag().empty() ? core::error_code_name(error.code()) : error.tag();
   std::unique_lock lock(state.context_mu);
-  state.context->set(node.error_key, Json{{"code", code}, {"message", error.message()}});
+  state.context->set(node.error_slot, Json{{"code", code}, {"message", error.message()}});
   return core::Status();
 }
 
@@ -185,6 +221,8 @@ core::Status CompiledGraph::execute(RunState& state, uint32_t index) const {
       return execute_rule(state, nodes_[index]);
     case NodeKind::kConditional:
       return execute_conditional(state, index);
+    case NodeKind::kDb:
+      return execute_db(state, nodes_[index]);
     default:
       // compile() admits only the kinds above.
       return graph_error(GraphErrorCode::kNodeExecution, "node kind cannot run");
@@ -206,13 +244,13 @@ core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& no
         std::shared_lock lock(state.context_mu);
         return expr.evaluate(*state.context);
       }();
-      if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key);
+      if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key.name);
       std::unique_lock lock(state.context_mu);
-      state.context->set(key, std::move(value).value());
+      state.context->set(key.slot, std::move(value).value());
     }
   }
   std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_key, passed);
+  state.context->set(node.result_slot, passed);
   return core::Status();
 }
 
@@ -225,7 +263,30 @@ core::Status CompiledGraph::execute_conditional(RunState& state, uint32_t index)
   if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
   state.branch_taken[index] = holds.value() ? 1 : 0;
   std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_key, holds.value());
+  state.context->set(node.result_slot, holds.value());
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node) const {
+  const auto& fields = std::get<DbFields>(node.spec->fields);
+  std::vector<Json> params;
+  params.reserve(fields.params.size());
+  {
+    std::shared_lock lock(state.context_mu);
+    for (size_t i = 0; i < fields.params.size(); ++i) {
+      const Json* value = state.context->find(fields.params[i]);
+      if (value == nullptr) {
+        core::Error e = graph_error(GraphErrorCode::kContext,
+                                    "context key '" + fields.params[i] + "' is not set");
+        return e.with_field("params[" + std::to_string(i) + "]");
+      }
+      params.push_back(*value);
+    }
+  }
+  core::Result<Json> rows = node.database->query(fields.query, params);
+  if (!rows.is_ok()) return core::Error(rows.error()).with_field("query");
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_slot, std::move(rows).value());
   return core::Status();
 }
 

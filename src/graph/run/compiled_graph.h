@@ -23,6 +23,7 @@
 #include "core/memory/object_pool.h"
 #include "graph/context.h"
 #include "graph/expr/expression.h"
+#include "graph/integrations/sqlite.h"
 #include "graph/model/graph_spec.h"
 #include "graph/run/run_result.h"
 
@@ -38,13 +39,20 @@ struct CompiledEdge {
   SourcePos pos;
 };
 
+// A key the node writes, interned in every Context of the graph.
+struct ContextKey {
+  std::string name;
+  Context::Slot slot = 0;
+};
+
 struct CompiledNode {
   const NodeSpec* spec = nullptr;
-  std::string result_key;  // "<id>_result"
-  std::string error_key;   // "<id>_error"
+  Context::Slot result_slot = 0;  // "<id>_result"
+  Context::Slot error_slot = 0;   // "<id>_error"
   std::vector<CompiledEdge> incoming;
-  std::optional<Expression> condition;                   // Rule, Conditional
-  std::vector<std::pair<std::string, Expression>> sets;  // Rule
+  std::optional<Expression> condition;                  // Rule, Conditional
+  std::vector<std::pair<ContextKey, Expression>> sets;  // Rule
+  SqliteDatabase* database = nullptr;                   // DB: owned by the graph
 };
 
 // One run: its Context and what each node did. Written by the node's own
@@ -65,7 +73,10 @@ class CompiledGraph {
   const GraphSpec& spec() const { return *spec_; }
   const GraphRef& spec_ref() const { return spec_; }
   const std::vector<CompiledNode>& nodes() const { return nodes_; }
-  core::ObjectPool<Context>& contexts() { return contexts_; }
+  // Contexts with the graph's keys interned (see Context::intern): pooled,
+  // or new for callers that do not pool.
+  core::ObjectPool<Context>& contexts() { return *contexts_; }
+  std::unique_ptr<Context> new_context() const;
 
   // Runs every node on `executor`, filling state.stats.
   core::Status run(RunState& state, core::Executor& executor) {
@@ -75,6 +86,7 @@ class CompiledGraph {
  private:
   explicit CompiledGraph(GraphRef spec);
   core::Status compile_nodes();
+  Context::Slot intern(const std::string& key);
   core::Status compile_edges();
   core::Status build_tasks();
 
@@ -85,11 +97,17 @@ class CompiledGraph {
   core::Status execute(RunState& state, uint32_t index) const;
   core::Status execute_rule(RunState& state, const CompiledNode& node) const;
   core::Status execute_conditional(RunState& state, uint32_t index) const;
+  core::Status execute_db(RunState& state, const CompiledNode& node) const;
+  // The open connection to `path`, opened on first use by any node.
+  core::Result<SqliteDatabase*> database(const std::string& path);
 
   GraphRef spec_;
   std::vector<CompiledNode> nodes_;
   core::TaskGraph tasks_;
-  core::ObjectPool<Context> contexts_;
+  std::vector<std::string> interned_;  // in slot order
+  Context prototype_;                  // interns keys once, at compile time
+  std::unique_ptr<core::ObjectPool<Context>> contexts_;
+  std::vector<std::unique_ptr<SqliteDatabase>> databases_;  // one per file
 };
 
 }  // namespace graph

@@ -21,7 +21,7 @@ core::Result<std::unique_ptr<GraphRunner>> GraphRunner::create(GraphRef spec,
 
 core::Result<RunResult> GraphRunner::run(const Json& input) const {
   if (!options_.pool_contexts) {
-    return run_in(RunResult(compiled_->spec_ref(), std::make_unique<Context>()), input);
+    return run_in(RunResult(compiled_->spec_ref(), compiled_->new_context()), input);
   }
   return run_in(RunResult(compiled_->spec_ref(), compiled_->contexts().acquire()), input);
 }

@@ -24,9 +24,10 @@
 // later finisher wins). Node timeouts are checked when a node finishes (a
 // running node is not interrupted) and the run's timeout before each node.
 //
-// Node kinds that run today: RuleNode and ConditionalNode. Compiling a graph
-// with any other kind fails with E004 naming the node, until its run-time
-// support exists.
+// Node kinds that run today: RuleNode, ConditionalNode and DBNode (SQLite:
+// the database file is opened once, when the graph is compiled, and a missing
+// one is E004 then). Compiling a graph with any other kind fails with E004
+// naming the node, until its run-time support exists.
 #pragma once
 
 #include <memory>

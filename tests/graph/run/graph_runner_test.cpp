@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "graph/integrations/sqlite.h"
 #include "graph/model/loader.h"
 
 namespace graph {
@@ -262,11 +266,13 @@ edges:
   EXPECT_EQ(wrong.load(), 0);
 }
 
-// Two independent nodes that each take milliseconds (a linear search through
-// a large array, repeated) must run at the same time on two threads.
+// Two independent nodes that each take tens of milliseconds (a linear search
+// through a large array, repeated) must run at the same time on two threads.
+// Long enough that both threads get scheduled within that time even when
+// other tests keep the machine's cores busy.
 TEST_F(GraphRunnerTest, IndependentSlowNodesOverlap) {
   std::string slow = "contains(big, -1)";
-  for (int k = 2; k <= 12; ++k)
+  for (int k = 2; k <= 80; ++k)
     slow += " || contains(big, -" + std::to_string(k) + ")";
   auto g = runner("nodes:\n  left: {node_type: RuleNode, condition: \"" + slow +
                   "\"}\n  right: {node_type: RuleNode, condition: \"" + slow + "\"}\n");
@@ -326,6 +332,79 @@ TEST_F(GraphRunnerTest, TheLoanExampleDecides) {
   EXPECT_EQ(decide(720, 4200, 2500, 34), "manual_review");
   EXPECT_EQ(decide(550, 4200, 900, 34), "rejected");
   EXPECT_EQ(decide(720, 4200, 900, 17), "rejected");
+}
+
+// The purchasing example against a real SQLite file made from its .sql, in a
+// temporary copy of the example's directory.
+class PurchasingExampleTest : public GraphRunnerTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("lgraph_purchasing_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    const std::filesystem::path examples(EXAMPLES_DIR);
+    std::filesystem::copy_file(examples / "purchasing.yaml", dir_ / "purchasing.yaml",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(dir_ / "purchasing.db");
+    auto db = SqliteDatabase::open((dir_ / "purchasing.db").string(), /*create_if_missing=*/true);
+    ASSERT_TRUE(db.is_ok()) << db.error().to_string();
+    std::ifstream sql(examples / "purchasing.sql");
+    std::stringstream text;
+    text << sql.rdbuf();
+    // One statement per query: split the script at its semicolons.
+    std::string statement;
+    for (char c : text.str()) {
+      statement += c;
+      if (c != ';') continue;
+      auto r = db.value()->query(statement, {});
+      ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+      statement.clear();
+    }
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string status_for(int supplier, int quantity, double unit_price, double budget) {
+    auto spec = load_graph_file(dir_ / "purchasing.yaml");
+    EXPECT_TRUE(spec.is_ok()) << spec.error().to_string();
+    if (!spec.is_ok()) return "";
+    auto g = GraphRunner::create(spec.value(), executor_);
+    EXPECT_TRUE(g.is_ok()) << g.error().to_string();
+    if (!g.is_ok()) return "";
+    auto r = g.value()->run({{"supplier_id", supplier},
+                             {"quantity", quantity},
+                             {"unit_price", unit_price},
+                             {"budget", budget}});
+    EXPECT_TRUE(r.is_ok()) << r.error().to_string();
+    return r.is_ok() ? r.value().context_json()["status"].get<std::string>() : "";
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(PurchasingExampleTest, OrdersEscalatesOrTurnsDown) {
+  EXPECT_EQ(status_for(1, 100, 2.5, 1000), "ordered");
+  EXPECT_EQ(status_for(1, 100, 20, 1000), "needs_approval");
+  EXPECT_EQ(status_for(2, 10, 1, 1000), "supplier_rejected") << "rating 2 is too low";
+  EXPECT_EQ(status_for(3, 60, 1, 1000), "supplier_rejected") << "over the supplier's max_order";
+  EXPECT_EQ(status_for(9, 1, 1, 1000), "supplier_rejected") << "an unknown supplier";
+}
+
+TEST_F(PurchasingExampleTest, AMissingParamIsE010AndAMissingDatabaseE004) {
+  auto spec = load_graph_file(dir_ / "purchasing.yaml");
+  ASSERT_TRUE(spec.is_ok());
+  auto g = GraphRunner::create(spec.value(), executor_);
+  ASSERT_TRUE(g.is_ok());
+  auto r = g.value()->run({{"quantity", 1}, {"unit_price", 1}, {"budget", 1}});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().tag(), "E010");
+  EXPECT_EQ(r.error().context().node_id, "supplier");
+  EXPECT_EQ(r.error().context().field, "params[0]");
+
+  std::filesystem::remove(dir_ / "purchasing.db");
+  auto missing = GraphRunner::create(load_graph_file(dir_ / "purchasing.yaml").value(), executor_);
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_EQ(missing.error().tag(), "E004");
+  EXPECT_EQ(missing.error().context().node_id, "supplier");
 }
 
 }  // namespace
