@@ -2,14 +2,17 @@
 //
 //   lgraph run FILE [--context JSON|@file.json] [--set key=value]... [--threads N]
 //              [--output json|pretty]               run it; print the final Context
+//   lgraph profile FILE -n N [same options]       N runs: latency percentiles, allocations
+//                                                 and bytes per run, peak, Context pool reuse
 //   lgraph validate FILE                          check a graph; exit 1 on any error
 //   lgraph dry-run FILE                           the execution plan: layers, parallelism
 //   lgraph visualize FILE --format ascii|dot|mermaid
 //
 // Errors go to stderr as "[E006] file:line:col: node 'x': message" with a
-// suggestion line where there is one; any error exits 1. (`profile` comes
-// later.)
+// suggestion line where there is one; any error exits 1.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "core/exec/executor.h"
+#include "core/memory/memory_metrics.h"
 #include "graph/graph_error.h"
 
 #include "graph/model/loader.h"
@@ -113,23 +117,38 @@ core::Status apply_sets(const std::vector<std::string>& sets, graph::Json& conte
   return core::Status();
 }
 
-int run(const std::string& file, const RunOptions& options) {
+// What run and profile share: the checked graph, compiled on an executor of
+// the asked size, and the initial Context.
+struct Prepared {
+  std::unique_ptr<core::Executor> executor;
+  std::unique_ptr<graph::GraphRunner> runner;
+  graph::Json input;
+};
+
+core::Result<Prepared> prepare(const std::string& file, const RunOptions& options) {
   auto spec = load_checked(file);
-  if (!spec.is_ok()) return fail(spec.error());
-  auto context = read_context(options.context);
-  if (!context.is_ok()) return fail(context.error());
-  if (!context.value().is_object()) {
-    return fail(
-        graph::graph_error(graph::GraphErrorCode::kContext, "--context must be a JSON object"));
+  if (!spec.is_ok()) return spec.error();
+  auto input = read_context(options.context);
+  if (!input.is_ok()) return input.error();
+  if (!input.value().is_object()) {
+    return graph::graph_error(graph::GraphErrorCode::kContext, "--context must be a JSON object");
   }
-  if (core::Status s = apply_sets(options.sets, context.value()); !s.is_ok())
-    return fail(s.error());
+  if (core::Status s = apply_sets(options.sets, input.value()); !s.is_ok()) return s.error();
+  Prepared p;
   // The calling thread takes part, so N threads are N - 1 workers.
-  core::Executor executor(
+  p.executor = std::make_unique<core::Executor>(
       core::ExecutorConfig{.workers = options.threads > 1 ? options.threads - 1 : 0});
-  auto runner = graph::GraphRunner::create(spec.value(), executor);
-  if (!runner.is_ok()) return fail(runner.error());
-  auto result = runner.value()->run(context.value());
+  auto runner = graph::GraphRunner::create(spec.value(), *p.executor);
+  if (!runner.is_ok()) return runner.error();
+  p.runner = std::move(runner).value();
+  p.input = std::move(input).value();
+  return p;
+}
+
+int run(const std::string& file, const RunOptions& options) {
+  auto prepared = prepare(file, options);
+  if (!prepared.is_ok()) return fail(prepared.error());
+  auto result = prepared.value().runner->run(prepared.value().input);
   if (!result.is_ok()) return fail(result.error());
   if (options.output == "json") {
     std::printf("%s\n", result.value().context_json().dump().c_str());
@@ -142,6 +161,70 @@ int run(const std::string& file, const RunOptions& options) {
                 graph::node_status_name(node.status),
                 static_cast<double>(node.duration.count()) / 1000.0);
   }
+  return 0;
+}
+
+// Runs the graph `runs` times and reports latency percentiles, allocations
+// and bytes per run and the peak (from the real allocation hook), and how
+// often the Context pool was reused.
+int profile(const std::string& file, const RunOptions& options, int runs) {
+  auto prepared = prepare(file, options);
+  if (!prepared.is_ok()) return fail(prepared.error());
+  graph::GraphRunner& runner = *prepared.value().runner;
+  std::vector<int64_t> latencies;
+  latencies.reserve(static_cast<size_t>(runs));
+  core::MemoryMetrics::reset_peak();
+  const core::MemorySnapshot before = core::MemoryMetrics::snapshot();
+  for (int i = 0; i < runs; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = runner.run(prepared.value().input);
+    const auto stop = std::chrono::steady_clock::now();
+    if (!result.is_ok()) return fail(result.error());
+    latencies.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count());
+  }
+  const core::MemorySnapshot after = core::MemoryMetrics::snapshot();
+  const core::MemoryDiff memory = core::diff(before, after);
+  std::sort(latencies.begin(), latencies.end());
+  auto percentile = [&latencies](double p) {
+    const auto rank = static_cast<size_t>(p * static_cast<double>(latencies.size() - 1) + 0.5);
+    return latencies[rank];
+  };
+  const core::PoolStats pool = runner.context_pool_stats();
+  const double n = runs;
+  const graph::Json report = {
+      {"file", file},
+      {"runs", runs},
+      {"latency_ns",
+       {{"p50", percentile(0.50)},
+        {"p90", percentile(0.90)},
+        {"p99", percentile(0.99)},
+        {"max", latencies.back()}}},
+      {"allocations_per_run", static_cast<double>(memory.allocations) / n},
+      {"bytes_allocated_per_run", static_cast<double>(memory.bytes_allocated) / n},
+      {"peak_bytes", static_cast<int64_t>(after.peak_bytes) - before.current_bytes},
+      {"context_pool",
+       {{"acquired", pool.total_acquired},
+        {"reused", pool.reused},
+        {"created", pool.created},
+        {"reuse_rate", pool.reuse_rate()}}}};
+  if (options.output == "json") {
+    std::printf("%s\n", report.dump().c_str());
+    return 0;
+  }
+  auto us = [](int64_t ns) { return static_cast<double>(ns) / 1000.0; };
+  std::printf("profile of %s: %d runs\n", file.c_str(), runs);
+  std::printf("latency   p50 %.1f us   p90 %.1f us   p99 %.1f us   max %.1f us\n",
+              us(percentile(0.50)), us(percentile(0.90)), us(percentile(0.99)),
+              us(latencies.back()));
+  std::printf(
+      "memory    %.1f allocations and %s allocated per run, peak %s above the start\n",
+      static_cast<double>(memory.allocations) / n,
+      core::format_bytes(static_cast<int64_t>(static_cast<double>(memory.bytes_allocated) / n))
+          .c_str(),
+      core::format_bytes(report["peak_bytes"].get<int64_t>()).c_str());
+  std::printf("contexts  %.1f%% reused (%llu acquired, %llu created)\n", 100.0 * pool.reuse_rate(),
+              static_cast<unsigned long long>(pool.total_acquired),
+              static_cast<unsigned long long>(pool.created));
   return 0;
 }
 
@@ -163,6 +246,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 256u));
   run_cmd->add_option("--output", run_options.output, "json or pretty")
       ->check(CLI::IsMember({"json", "pretty"}));
+  int profile_runs = 1000;
+  CLI::App* profile_cmd =
+      app.add_subcommand("profile", "run a graph N times: latency, memory, pool reuse");
+  profile_cmd->add_option("FILE", file, "graph file")->required();
+  profile_cmd->add_option("-n", profile_runs, "how many runs")->check(CLI::Range(1, 100000000));
+  profile_cmd->add_option("--context", run_options.context, "initial Context: JSON, or @file.json");
+  profile_cmd->add_option("--set", run_options.sets, "key=value into the Context (repeatable)");
+  profile_cmd->add_option("--threads", run_options.threads, "threads, the caller included")
+      ->check(CLI::Range(1u, 256u));
+  profile_cmd->add_option("--output", run_options.output, "json or pretty")
+      ->check(CLI::IsMember({"json", "pretty"}));
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a graph file; exit 1 on errors");
   validate_cmd->add_option("FILE", file, "graph file (.yaml, .yml or .json)")->required();
   CLI::App* dry_run_cmd =
@@ -175,6 +269,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (run_cmd->parsed()) return run(file, run_options);
+  if (profile_cmd->parsed()) return profile(file, run_options, profile_runs);
   if (validate_cmd->parsed()) return validate(file);
   if (dry_run_cmd->parsed()) return dry_run(file);
   return visualize(file, *graph::render_format_from_name(format));

@@ -2,6 +2,7 @@
 // its exit status.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -130,6 +131,71 @@ TEST_F(LgraphCliTest, TheExampleGraphsValidateAndPlan) {
   EXPECT_NE(loan.out.find("layer 3 (parallel): decide (ConditionalNode), reject (RuleNode)"),
             std::string::npos)
       << loan.out;
+}
+
+constexpr const char* kApplicant =
+    R"('{"amount": 12000, "applicant": {"age": 34, "credit_score": 720, "monthly_income": 4200, "monthly_debt": 900}}')";
+
+TEST_F(LgraphCliTest, RunPrintsTheFinalContext) {
+  const std::string loan = std::string(EXAMPLES_DIR) + "/loan.yaml";
+  Outcome json = lgraph("run " + loan + " --output json --context " + kApplicant);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  auto context = nlohmann::json::parse(json.out);
+  EXPECT_EQ(context["decision"], "approved");
+  EXPECT_EQ(context["review_result"], nullptr) << "a skipped node writes nothing";
+
+  Outcome big =
+      lgraph("run " + loan + " --output json --set amount=900000 --context " + kApplicant);
+  ASSERT_EQ(big.exit_code, 0) << big.out;
+  EXPECT_EQ(nlohmann::json::parse(big.out)["decision"], "manual_review") << "--set overrides";
+
+  Outcome pretty = lgraph("run " + loan + " --context " + kApplicant);
+  ASSERT_EQ(pretty.exit_code, 0);
+  EXPECT_NE(pretty.out.find("6 nodes: 4 executed, 2 skipped, 0 failed"), std::string::npos)
+      << pretty.out;
+}
+
+TEST_F(LgraphCliTest, RunReadsTheContextFromAFileAndRejectsBadInput) {
+  const std::string loan = std::string(EXAMPLES_DIR) + "/loan.yaml";
+  const std::string file = write("ctx.json", R"({"amount": 5, "applicant": {"age": 16,
+      "credit_score": 720, "monthly_income": 4200, "monthly_debt": 900}})");
+  Outcome r = lgraph("run " + loan + " --output json --context @" + file);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["decision"], "rejected");
+
+  Outcome bad = lgraph("run " + loan + " --context '{not json'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("[E007]"), std::string::npos) << bad.out;
+  Outcome missing = lgraph("run " + loan + " --context '{}'");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("[E010]"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("'applicant'"), std::string::npos) << missing.out;
+}
+
+TEST_F(LgraphCliTest, ProfileReportsLatencyRealAllocationsAndPoolReuse) {
+  const std::string loan = std::string(EXAMPLES_DIR) + "/loan.yaml";
+  Outcome r = lgraph("profile " + loan + " -n 20 --output json --context " + kApplicant);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["runs"], 20);
+  EXPECT_GT(report["latency_ns"]["p50"].get<int64_t>(), 0);
+  EXPECT_LE(report["latency_ns"]["p50"].get<int64_t>(), report["latency_ns"]["p99"].get<int64_t>());
+  EXPECT_GT(report["allocations_per_run"].get<double>(), 0) << "counts come from the real hook";
+  EXPECT_EQ(report["context_pool"]["acquired"], 20);
+  EXPECT_EQ(report["context_pool"]["reused"], 19);
+  Outcome pretty = lgraph("profile " + loan + " -n 5 --context " + kApplicant);
+  ASSERT_EQ(pretty.exit_code, 0);
+  EXPECT_NE(pretty.out.find("p99"), std::string::npos) << pretty.out;
+}
+
+TEST_F(LgraphCliTest, RunRefusesKindsThatCannotRunYet) {
+  Outcome r = lgraph("run " + write("loop.yaml", R"(
+nodes:
+  each: {node_type: LoopNode, foreach: items, body: {nodes: {x: RuleNode}}}
+)"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("[E004]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("LoopNode cannot run"), std::string::npos) << r.out;
 }
 
 TEST_F(LgraphCliTest, NoCommandIsAUsageError) {
