@@ -22,7 +22,8 @@ void BM_DependentLoad(benchmark::State& state) {
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(1));
   std::vector<Node> nodes(n);
-  for (std::size_t i = 0; i < n; ++i) nodes[order[i]].next = order[(i + 1) % n];
+  for (std::size_t i = 0; i < n; ++i)
+    nodes[order[i]].next = order[(i + 1) % n];
   std::size_t p = order[0];
   for (auto _ : state) {
     p = nodes[p].next;
