@@ -228,10 +228,21 @@ int profile(const std::string& file, const RunOptions& options, int runs) {
   return 0;
 }
 
+// The options run and profile share.
+void add_run_options(CLI::App& cmd, std::string& file, RunOptions& options) {
+  cmd.add_option("FILE", file, "graph file (.yaml, .yml or .json)")->required();
+  cmd.add_option("--context", options.context, "initial Context: JSON, or @file.json");
+  cmd.add_option("--set", options.sets, "key=value into the Context (repeatable)");
+  cmd.add_option("--threads", options.threads, "threads, the caller included")
+      ->check(CLI::Range(1u, 256u));
+  cmd.add_option("--output", options.output, "json or pretty")
+      ->check(CLI::IsMember({"json", "pretty"}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"lgraph: validate, plan and draw Logic Graphs (YAML/JSON)"};
+  CLI::App app{"lgraph: run, profile, validate, plan and draw Logic Graphs (YAML/JSON)"};
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);
   std::string file;
@@ -239,24 +250,12 @@ int main(int argc, char** argv) {
 
   RunOptions run_options;
   CLI::App* run_cmd = app.add_subcommand("run", "run a graph and print the final Context");
-  run_cmd->add_option("FILE", file, "graph file (.yaml, .yml or .json)")->required();
-  run_cmd->add_option("--context", run_options.context, "initial Context: JSON, or @file.json");
-  run_cmd->add_option("--set", run_options.sets, "key=value into the Context (repeatable)");
-  run_cmd->add_option("--threads", run_options.threads, "threads, the caller included")
-      ->check(CLI::Range(1u, 256u));
-  run_cmd->add_option("--output", run_options.output, "json or pretty")
-      ->check(CLI::IsMember({"json", "pretty"}));
+  add_run_options(*run_cmd, file, run_options);
   int profile_runs = 1000;
   CLI::App* profile_cmd =
       app.add_subcommand("profile", "run a graph N times: latency, memory, pool reuse");
-  profile_cmd->add_option("FILE", file, "graph file")->required();
+  add_run_options(*profile_cmd, file, run_options);
   profile_cmd->add_option("-n", profile_runs, "how many runs")->check(CLI::Range(1, 100000000));
-  profile_cmd->add_option("--context", run_options.context, "initial Context: JSON, or @file.json");
-  profile_cmd->add_option("--set", run_options.sets, "key=value into the Context (repeatable)");
-  profile_cmd->add_option("--threads", run_options.threads, "threads, the caller included")
-      ->check(CLI::Range(1u, 256u));
-  profile_cmd->add_option("--output", run_options.output, "json or pretty")
-      ->check(CLI::IsMember({"json", "pretty"}));
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a graph file; exit 1 on errors");
   validate_cmd->add_option("FILE", file, "graph file (.yaml, .yml or .json)")->required();
   CLI::App* dry_run_cmd =
