@@ -33,16 +33,14 @@ Status Executor::run(TaskGraph& graph, void* run_arg) {
   const CompiledGraph& g = *compiled.value();
   if (g.tasks.empty()) return Status();
 
-  // Timing a run costs two clock reads, a third of a one-task run; every
+  // Timing costs two clock reads per task, as much as a cheap task; every
   // kCostSampleEvery-th run (and the first) is enough to follow the cost.
   const uint32_t countdown = g.cost_sample_countdown.load(std::memory_order_relaxed);
   const bool sample = countdown == 0;
   g.cost_sample_countdown.store(sample ? kCostSampleEvery - 1 : countdown - 1,
                                 std::memory_order_relaxed);
-  const auto start =
-      sample ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   Pooled<GraphRun> run = graph.acquire_run();
-  run->prepare(worker_count() + 1, run_arg);
+  run->prepare(worker_count() + 1, run_arg, sample);
   const uint32_t cost = g.ns_per_task.load(std::memory_order_relaxed);
   const bool share = worker_count() > 0 && (cost == CompiledGraph::kUnknownCost ||
                                             cost >= config_.share_threshold.count());
@@ -78,15 +76,14 @@ Status Executor::run(TaskGraph& graph, void* run_arg) {
     run->run_alone(g.roots.front(), other_roots);
   }
   if (pub.slot < kMaxActiveRuns) unpublish(pub.slot);
-  if (sample) learn_cost(g, std::chrono::steady_clock::now() - start, pub.slot < kMaxActiveRuns);
+  if (sample) learn_cost(g, run->task_time());
   return run->take_error();
 }
 
-void Executor::learn_cost(const CompiledGraph& g, std::chrono::nanoseconds elapsed,
-                          bool shared) const {
-  // CPU time per task: a shared run kept every thread busy, at most.
-  const int64_t threads = shared ? worker_count() + 1 : 1;
-  const auto per_task = static_cast<uint64_t>(elapsed.count() * threads) / g.tasks.size();
+void Executor::learn_cost(const CompiledGraph& g, std::chrono::nanoseconds task_time) const {
+  // Time inside the tasks only: sharing a run must not make its tasks look
+  // dearer (which would keep a cheap graph shared for ever).
+  const auto per_task = static_cast<uint64_t>(task_time.count()) / g.tasks.size();
   const uint32_t old = g.ns_per_task.load(std::memory_order_relaxed);
   const uint64_t blended = old == CompiledGraph::kUnknownCost ? per_task : (3 * old + per_task) / 4;
   g.ns_per_task.store(static_cast<uint32_t>(std::min<uint64_t>(blended, UINT32_MAX - 1)),

@@ -9,14 +9,13 @@
 // ready tasks wait in that thread's deque, from which workers steal. Stealing
 // and the shared counters it implies cost ~100 ns a task, so sharing only
 // pays for tasks dearer than that: each graph learns its tasks' average cost
-// from its runs, and a graph of cheap tasks (under share_threshold) runs on
-// the calling thread alone. The first run of a graph, and every run of a
-// graph of dear tasks, is shared as soon as it has two ready tasks. Workers
-// busy-wait for a while after their last piece of work (waking a sleeping
-// thread costs tens of microseconds), then sleep until a run or job needs them. The first task
-// failure cancels the tasks that have not started and run() returns that error. Several threads may
-// call run() at once (on the same or different graphs), and a task may itself call run() for a
-// nested graph.
+// by clocking the tasks of one run in 16, and a graph of cheap tasks (under share_threshold) runs
+// on the calling thread alone. The first run of a graph, and every run of a graph of dear tasks, is
+// shared as soon as it has two ready tasks. Workers busy-wait for a while after their last piece of
+// work (waking a sleeping thread costs tens of microseconds), then sleep until a run or job needs
+// them. The first task failure cancels the tasks that have not started and run() returns that
+// error. Several threads may call run() at once (on the same or different graphs), and a task may
+// itself call run() for a nested graph.
 #pragma once
 
 #include <atomic>
@@ -87,8 +86,8 @@ class Executor {
   // are taken (the caller then simply runs it alone).
   uint32_t publish(GraphRun* run);
   void unpublish(uint32_t slot);
-  // Updates the graph's task cost estimate after a run.
-  void learn_cost(const CompiledGraph& g, std::chrono::nanoseconds elapsed, bool shared) const;
+  // Updates the graph's task cost estimate after a timed run.
+  void learn_cost(const CompiledGraph& g, std::chrono::nanoseconds task_time) const;
 
   const ExecutorConfig config_;
   std::vector<std::thread> workers_;

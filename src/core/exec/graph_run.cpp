@@ -11,8 +11,9 @@ GraphRun::GraphRun(const CompiledGraph& graph)
   local_.reserve(graph.tasks.size());
 }
 
-void GraphRun::prepare(uint32_t participants, void* run_arg) {
+void GraphRun::prepare(uint32_t participants, void* run_arg, bool timed) {
   run_arg_ = run_arg;
+  timed_ = timed;
   const auto n = static_cast<uint32_t>(g_.tasks.size());
   while (per_.size() < participants)
     per_.push_back(std::make_unique<PerParticipant>(n));
@@ -23,9 +24,18 @@ void GraphRun::prepare(uint32_t participants, void* run_arg) {
   for (uint32_t p = 0; p < participants; ++p) {
     per_[p]->deque.reset();
     per_[p]->sinks_done.store(0, std::memory_order_relaxed);
+    per_[p]->task_ns.store(0, std::memory_order_relaxed);
   }
   failed_.store(false, std::memory_order_relaxed);
   error_ = Status();
+}
+
+std::chrono::nanoseconds GraphRun::task_time() const {
+  int64_t total = 0;
+  for (uint32_t p = 0; p < participants_; ++p) {
+    total += per_[p]->task_ns.load(std::memory_order_relaxed);
+  }
+  return std::chrono::nanoseconds(total);
 }
 
 bool GraphRun::finished() const {
@@ -56,7 +66,17 @@ uint32_t GraphRun::execute(uint32_t p, uint32_t id) {
   // Cancelled: what has not started does not start.
   if (failed_.load(std::memory_order_relaxed)) return kNone;
   try {
-    Status s = g_.tasks[id](run_arg_);
+    Status s;
+    if (timed_) [[unlikely]] {
+      const auto start = std::chrono::steady_clock::now();
+      s = g_.tasks[id](run_arg_);
+      auto& ns = per_[p]->task_ns;
+      ns.store(
+          ns.load(std::memory_order_relaxed) + (std::chrono::steady_clock::now() - start).count(),
+          std::memory_order_relaxed);
+    } else {
+      s = g_.tasks[id](run_arg_);
+    }
     if (!s.is_ok()) [[unlikely]] {
       fail(std::move(s), id);
       return kNone;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -31,8 +32,12 @@ class GraphRun {
   explicit GraphRun(const CompiledGraph& graph);
 
   // Resets the counters and deques for a new run with `participants` threads,
-  // whose tasks are called with `run_arg`. Only while no thread takes part.
-  void prepare(uint32_t participants, void* run_arg);
+  // whose tasks are called with `run_arg`; `timed` clocks every task (see
+  // task_time()). Only while no thread takes part.
+  void prepare(uint32_t participants, void* run_arg, bool timed);
+  // The time spent inside tasks in a timed run, summed over participants:
+  // their cost without the scheduling around them, however many threads ran.
+  std::chrono::nanoseconds task_time() const;
 
   // Runs tasks as participant `p` until the run is complete or failed. The
   // caller (p == 0) starts with `first` and queues `more` (the other roots);
@@ -60,6 +65,7 @@ class GraphRun {
     explicit PerParticipant(uint32_t capacity) : deque(capacity) {}
     WorkDeque deque;
     std::atomic<uint32_t> sinks_done{0};
+    std::atomic<int64_t> task_ns{0};  // time inside tasks, on timed runs
   };
 
   // Runs `id` and returns the successor to run next on this thread, or kNone.
@@ -78,6 +84,7 @@ class GraphRun {
   std::vector<std::unique_ptr<PerParticipant>> per_;
   std::vector<uint32_t> local_;  // run_alone's ready tasks
   void* run_arg_ = nullptr;
+  bool timed_ = false;
   std::atomic<bool> failed_{false};
   std::mutex error_mu_;
   Status error_;

@@ -11,7 +11,8 @@ namespace graph {
 namespace {
 
 bool can_run(NodeKind kind) {
-  return kind == NodeKind::kRule || kind == NodeKind::kConditional || kind == NodeKind::kDb;
+  return kind == NodeKind::kRule || kind == NodeKind::kConditional || kind == NodeKind::kDb ||
+         kind == NodeKind::kSubgraph;
 }
 
 core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
@@ -57,7 +58,8 @@ core::Status CompiledGraph::compile_nodes() {
       core::Error e = graph_error(GraphErrorCode::kConfiguration,
                                   "node kind " + std::string(node_kind_name(spec.kind)) +
                                       " cannot run in this version of lgraph");
-      e.with_suggestion("the kinds that run today are RuleNode, ConditionalNode and DBNode");
+      e.with_suggestion(
+          "the kinds that run today are RuleNode, ConditionalNode, DBNode and SubgraphNode");
       return at(std::move(e), spec.pos, spec.id);
     }
     CompiledNode node;
@@ -93,6 +95,10 @@ core::Status CompiledGraph::compile_nodes() {
       auto opened = database(*path);
       if (!opened.is_ok()) return at(opened.error(), spec.pos, spec.id);
       node.database = opened.value();
+    } else if (const auto* sub = std::get_if<SubgraphFields>(&spec.fields)) {
+      auto child = CompiledGraph::compile(sub->graph);
+      if (!child.is_ok()) return child.error();
+      node.subgraph = std::move(child).value();
     }
     nodes_.push_back(std::move(node));
   }
@@ -148,6 +154,24 @@ core::Status CompiledGraph::build_tasks() {
     }
   }
   return tasks_.validate();
+}
+
+core::Status CompiledGraph::run(Context& context, core::Executor& executor,
+                                std::vector<NodeStats>& stats) {
+  RunState state;
+  state.context = &context;
+  state.executor = &executor;
+  state.stats.resize(nodes_.size());
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    state.stats[i].id = nodes_[i].spec->id;
+  state.branch_taken.assign(nodes_.size(), 0);
+  state.start = std::chrono::steady_clock::now();
+  if (const auto limit = spec_->timeout_ms) {
+    state.deadline = state.start + std::chrono::milliseconds(*limit);
+  }
+  core::Status status = executor.run(tasks_, &state);
+  stats = std::move(state.stats);
+  return status;
 }
 
 core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
@@ -223,6 +247,8 @@ core::Status CompiledGraph::execute(RunState& state, uint32_t index) const {
       return execute_conditional(state, index);
     case NodeKind::kDb:
       return execute_db(state, nodes_[index]);
+    case NodeKind::kSubgraph:
+      return execute_subgraph(state, nodes_[index]);
     default:
       // compile() admits only the kinds above.
       return graph_error(GraphErrorCode::kNodeExecution, "node kind cannot run");
@@ -287,6 +313,39 @@ core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node
   if (!rows.is_ok()) return core::Error(rows.error()).with_field("query");
   std::unique_lock lock(state.context_mu);
   state.context->set(node.result_slot, std::move(rows).value());
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode& node) const {
+  const auto& fields = std::get<SubgraphFields>(node.spec->fields);
+  core::Pooled<Context> child = node.subgraph->contexts().acquire();
+  {
+    std::shared_lock lock(state.context_mu);
+    for (const auto& [parent_key, child_key] : fields.input_mapping) {
+      const Json* value = state.context->find(parent_key);
+      if (value == nullptr) {
+        core::Error e =
+            graph_error(GraphErrorCode::kContext, "context key '" + parent_key + "' is not set");
+        return e.with_field("input_mapping." + parent_key);
+      }
+      child->set(child_key, *value);
+    }
+  }
+  std::vector<NodeStats> child_stats;
+  if (core::Status s = node.subgraph->run(*child, *state.executor, child_stats); !s.is_ok()) {
+    return s;
+  }
+  std::unique_lock lock(state.context_mu);
+  for (const auto& [child_key, parent_key] : fields.output_mapping) {
+    const Json* value = child->find(child_key);
+    if (value == nullptr) {
+      core::Error e =
+          graph_error(GraphErrorCode::kContext, "the subgraph did not set '" + child_key + "'");
+      return e.with_field("output_mapping." + child_key);
+    }
+    state.context->set(parent_key, *value);
+  }
+  state.context->set(node.result_slot, child->to_json());
   return core::Status();
 }
 

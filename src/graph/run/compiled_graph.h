@@ -29,6 +29,8 @@
 
 namespace graph {
 
+class CompiledGraph;
+
 // Which outcome of a ConditionalNode source an edge needs.
 enum class Branch : uint8_t { kAny, kOnTrue, kOnFalse };
 
@@ -53,13 +55,15 @@ struct CompiledNode {
   std::optional<Expression> condition;                  // Rule, Conditional
   std::vector<std::pair<ContextKey, Expression>> sets;  // Rule
   SqliteDatabase* database = nullptr;                   // DB: owned by the graph
+  std::unique_ptr<CompiledGraph> subgraph;              // Subgraph
 };
 
 // One run: its Context and what each node did. Written by the node's own
 // task; read by successors, which the executor starts only afterwards.
 struct RunState {
   Context* context = nullptr;
-  std::shared_mutex context_mu;  // nodes read under shared, write under unique
+  core::Executor* executor = nullptr;  // also runs the run's subgraphs
+  std::shared_mutex context_mu;        // nodes read under shared, write under unique
   std::vector<NodeStats> stats;
   std::vector<uint8_t> branch_taken;  // a ConditionalNode's outcome
   std::chrono::steady_clock::time_point start;
@@ -79,9 +83,9 @@ class CompiledGraph {
   std::unique_ptr<Context> new_context() const;
 
   // Runs every node on `executor`, filling state.stats.
-  core::Status run(RunState& state, core::Executor& executor) {
-    return executor.run(tasks_, &state);
-  }
+  // Runs every node over `context` on `executor`; `stats` gets one entry per
+  // node (ids filled in) whether the run succeeds or not.
+  core::Status run(Context& context, core::Executor& executor, std::vector<NodeStats>& stats);
 
  private:
   explicit CompiledGraph(GraphRef spec);
@@ -98,6 +102,7 @@ class CompiledGraph {
   core::Status execute_rule(RunState& state, const CompiledNode& node) const;
   core::Status execute_conditional(RunState& state, uint32_t index) const;
   core::Status execute_db(RunState& state, const CompiledNode& node) const;
+  core::Status execute_subgraph(RunState& state, const CompiledNode& node) const;
   // The open connection to `path`, opened on first use by any node.
   core::Result<SqliteDatabase*> database(const std::string& path);
 

@@ -31,21 +31,11 @@ core::Result<RunResult> GraphRunner::run_in(RunResult result, const Json& input)
   Context& context = result.mutable_context();
   if (core::Status s = context.merge(input); !s.is_ok()) return s.error();
 
-  const auto& nodes = compiled_->nodes();
-  RunState state;
-  state.context = &context;
-  state.stats.resize(nodes.size());
-  state.branch_taken.assign(nodes.size(), 0);
-  state.start = std::chrono::steady_clock::now();
-  if (const auto limit = compiled_->spec().timeout_ms) {
-    state.deadline = state.start + std::chrono::milliseconds(*limit);
+  const auto start = std::chrono::steady_clock::now();
+  if (core::Status s = compiled_->run(context, executor_, result.nodes); !s.is_ok()) {
+    return s.error();
   }
-  if (core::Status s = compiled_->run(state, executor_); !s.is_ok()) return s.error();
-
-  result.duration = std::chrono::steady_clock::now() - state.start;
-  result.nodes = std::move(state.stats);
-  for (size_t i = 0; i < nodes.size(); ++i)
-    result.nodes[i].id = nodes[i].spec->id;
+  result.duration = std::chrono::steady_clock::now() - start;
   return result;
 }
 

@@ -24,10 +24,13 @@
 // later finisher wins). Node timeouts are checked when a node finishes (a
 // running node is not interrupted) and the run's timeout before each node.
 //
-// Node kinds that run today: RuleNode, ConditionalNode and DBNode (SQLite:
-// the database file is opened once, when the graph is compiled, and a missing
-// one is E004 then). Compiling a graph with any other kind fails with E004
-// naming the node, until its run-time support exists.
+// Node kinds that run today: RuleNode, ConditionalNode, DBNode (SQLite: the
+// database file is opened once, when the graph is compiled, and a missing one
+// is E004 then) and SubgraphNode (compiled with its parent; a run gives the
+// child a pooled Context of its own holding only the input_mapping keys, runs
+// it on the same executor, copies back the output_mapping keys, and writes
+// the child's final Context as `<id>_result`). Compiling a graph with any other kind fails with
+// E004 naming the node, until its run-time support exists.
 #pragma once
 
 #include <memory>

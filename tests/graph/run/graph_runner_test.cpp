@@ -182,6 +182,75 @@ edges:
   EXPECT_EQ(not_object.error().tag(), "E010");
 }
 
+constexpr const char* kPricing = R"(
+nodes:
+  pricing:
+    node_type: SubgraphNode
+    input_mapping: {amount: base, vip: is_vip}
+    output_mapping: {price: final_price}
+    graph:
+      nodes:
+        discount:
+          node_type: ConditionalNode
+          condition: "is_vip"
+          on_true: [vip_price]
+          on_false: [list_price]
+        vip_price: {node_type: RuleNode, set: {price: "base * 0.8"}}
+        list_price: {node_type: RuleNode, set: {price: "base"}}
+      edges:
+        - {from: discount, to: vip_price}
+        - {from: discount, to: list_price}
+  invoice: {node_type: RuleNode, set: {due: "final_price + 5"}}
+edges:
+  - {from: pricing, to: invoice}
+)";
+
+TEST_F(GraphRunnerTest, ASubgraphRunsInItsOwnContextThroughItsMappings) {
+  auto g = runner(kPricing);
+  ASSERT_NE(g, nullptr);
+  auto vip = g->run({{"amount", 100}, {"vip", true}, {"secret", "parent only"}});
+  ASSERT_TRUE(vip.is_ok()) << vip.error().to_string();
+  const Json ctx = vip.value().context_json();
+  EXPECT_DOUBLE_EQ(ctx["final_price"].get<double>(), 80.0);
+  EXPECT_DOUBLE_EQ(ctx["due"].get<double>(), 85.0);
+  EXPECT_FALSE(ctx.contains("price")) << "only output_mapping reaches the parent";
+  EXPECT_EQ(ctx["pricing_result"]["base"], 100);
+  EXPECT_FALSE(ctx["pricing_result"].contains("secret")) << "only input_mapping reaches the child";
+  EXPECT_FALSE(ctx["pricing_result"].contains("list_price_result")) << "the child skipped it";
+
+  auto regular = g->run({{"amount", 100}, {"vip", false}});
+  ASSERT_TRUE(regular.is_ok());
+  EXPECT_EQ(regular.value().context_json()["final_price"], 100);
+}
+
+TEST_F(GraphRunnerTest, SubgraphMappingsAndFailuresReportClearly) {
+  auto g = runner(kPricing);
+  ASSERT_NE(g, nullptr);
+  auto no_input = g->run({{"amount", 100}});
+  ASSERT_FALSE(no_input.is_ok());
+  EXPECT_EQ(no_input.error().tag(), "E010");
+  EXPECT_EQ(no_input.error().context().node_id, "pricing");
+  EXPECT_EQ(no_input.error().context().field, "input_mapping.vip");
+
+  auto child_fails = g->run({{"amount", "a lot"}, {"vip", true}});
+  ASSERT_FALSE(child_fails.is_ok());
+  EXPECT_EQ(child_fails.error().tag(), "E003");
+  EXPECT_EQ(child_fails.error().context().node_id, "vip_price") << "the child's own node";
+
+  auto unset = runner(R"(
+nodes:
+  sub:
+    node_type: SubgraphNode
+    output_mapping: {never: x}
+    graph: {nodes: {noop: RuleNode}}
+)");
+  ASSERT_NE(unset, nullptr);
+  auto r = unset->run(Json::object());
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().tag(), "E010");
+  EXPECT_EQ(r.error().context().field, "output_mapping.never");
+}
+
 TEST_F(GraphRunnerTest, KindsThatCannotRunYetAreRefusedAtCompileTime) {
   auto spec = load_graph_text(R"(
 nodes:
