@@ -61,22 +61,21 @@ void GraphRun::fail(Status status, uint32_t id) {
   }
 }
 
+Status GraphRun::run_timed(uint32_t p, uint32_t id) {
+  const auto start = std::chrono::steady_clock::now();
+  Status s = g_.tasks[id](run_arg_);
+  auto& ns = per_[p]->task_ns;
+  ns.store(ns.load(std::memory_order_relaxed) + (std::chrono::steady_clock::now() - start).count(),
+           std::memory_order_relaxed);
+  return s;
+}
+
 template <bool kShared>
 uint32_t GraphRun::execute(uint32_t p, uint32_t id) {
   // Cancelled: what has not started does not start.
   if (failed_.load(std::memory_order_relaxed)) return kNone;
   try {
-    Status s;
-    if (timed_) [[unlikely]] {
-      const auto start = std::chrono::steady_clock::now();
-      s = g_.tasks[id](run_arg_);
-      auto& ns = per_[p]->task_ns;
-      ns.store(
-          ns.load(std::memory_order_relaxed) + (std::chrono::steady_clock::now() - start).count(),
-          std::memory_order_relaxed);
-    } else {
-      s = g_.tasks[id](run_arg_);
-    }
+    Status s = timed_ ? run_timed(p, id) : g_.tasks[id](run_arg_);
     if (!s.is_ok()) [[unlikely]] {
       fail(std::move(s), id);
       return kNone;

@@ -73,6 +73,8 @@ class GraphRun {
   template <bool kShared>
   uint32_t execute(uint32_t p, uint32_t id);
   bool find_work(uint32_t p, uint32_t& id);
+  // Runs task `id` and adds the time it took to p's task_ns (timed runs).
+  [[gnu::noinline]] Status run_timed(uint32_t p, uint32_t id);
   void fail(Status status, uint32_t id);
 
   const CompiledGraph& g_;
