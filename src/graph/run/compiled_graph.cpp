@@ -12,7 +12,7 @@ namespace {
 
 bool can_run(NodeKind kind) {
   return kind == NodeKind::kRule || kind == NodeKind::kConditional || kind == NodeKind::kDb ||
-         kind == NodeKind::kSubgraph;
+         kind == NodeKind::kSubgraph || kind == NodeKind::kLoop;
 }
 
 core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
@@ -59,7 +59,8 @@ core::Status CompiledGraph::compile_nodes() {
                                   "node kind " + std::string(node_kind_name(spec.kind)) +
                                       " cannot run in this version of lgraph");
       e.with_suggestion(
-          "the kinds that run today are RuleNode, ConditionalNode, DBNode and SubgraphNode");
+          "the kinds that run today are RuleNode, ConditionalNode, DBNode, SubgraphNode and "
+          "LoopNode");
       return at(std::move(e), spec.pos, spec.id);
     }
     CompiledNode node;
@@ -98,7 +99,16 @@ core::Status CompiledGraph::compile_nodes() {
     } else if (const auto* sub = std::get_if<SubgraphFields>(&spec.fields)) {
       auto child = CompiledGraph::compile(sub->graph);
       if (!child.is_ok()) return child.error();
-      node.subgraph = std::move(child).value();
+      node.child = std::move(child).value();
+    } else if (const auto* loop = std::get_if<LoopFields>(&spec.fields)) {
+      if (loop->while_condition) {
+        auto c = compile(*loop->while_condition, "while");
+        if (!c.is_ok()) return c.error();
+        node.condition = std::move(c).value();
+      }
+      auto body = CompiledGraph::compile(loop->body);
+      if (!body.is_ok()) return body.error();
+      node.child = std::move(body).value();
     }
     nodes_.push_back(std::move(node));
   }
@@ -249,6 +259,8 @@ core::Status CompiledGraph::execute(RunState& state, uint32_t index) const {
       return execute_db(state, nodes_[index]);
     case NodeKind::kSubgraph:
       return execute_subgraph(state, nodes_[index]);
+    case NodeKind::kLoop:
+      return execute_loop(state, nodes_[index]);
     default:
       // compile() admits only the kinds above.
       return graph_error(GraphErrorCode::kNodeExecution, "node kind cannot run");
@@ -318,7 +330,7 @@ core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node
 
 core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode& node) const {
   const auto& fields = std::get<SubgraphFields>(node.spec->fields);
-  core::Pooled<Context> child = node.subgraph->contexts().acquire();
+  core::Pooled<Context> child = node.child->contexts().acquire();
   {
     std::shared_lock lock(state.context_mu);
     for (const auto& [parent_key, child_key] : fields.input_mapping) {
@@ -332,7 +344,7 @@ core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode
     }
   }
   std::vector<NodeStats> child_stats;
-  if (core::Status s = node.subgraph->run(*child, *state.executor, child_stats); !s.is_ok()) {
+  if (core::Status s = node.child->run(*child, *state.executor, child_stats); !s.is_ok()) {
     return s;
   }
   std::unique_lock lock(state.context_mu);
@@ -346,6 +358,71 @@ core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode
     state.context->set(parent_key, *value);
   }
   state.context->set(node.result_slot, child->to_json());
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_loop(RunState& state, const CompiledNode& node) const {
+  const auto& fields = std::get<LoopFields>(node.spec->fields);
+  const uint32_t limit = fields.max_iterations.value_or(kDefaultMaxIterations);
+  auto over_limit = [&] {
+    core::Error e =
+        graph_error(GraphErrorCode::kNodeExecution,
+                    "loop did not finish within max_iterations (" + std::to_string(limit) + ")");
+    return e.with_field("max_iterations")
+        .with_suggestion("raise max_iterations, or make the loop end sooner");
+  };
+  // Every iteration starts from the parent's Context as it was when the loop began.
+  Context base;
+  {
+    std::shared_lock lock(state.context_mu);
+    base = *state.context;
+  }
+  Json collected = Json::array();
+  uint64_t iterations = 0;
+  std::vector<NodeStats> stats;
+  auto run_body = [&](Context& context) -> core::Status {
+    if (core::Status s = node.child->run(context, *state.executor, stats); !s.is_ok()) return s;
+    ++iterations;
+    if (fields.collect) {
+      const Json* value = context.find(*fields.collect);
+      collected.push_back(value ? *value : Json());
+    }
+    return core::Status();
+  };
+  if (fields.foreach) {
+    const Json* list = base.find(*fields.foreach);
+    if (list == nullptr || !list->is_array()) {
+      core::Error e =
+          graph_error(GraphErrorCode::kContext,
+                      "context key '" + *fields.foreach + "' " +
+                          (list ? std::string("is ") + list->type_name() + ", not a list"
+                                : std::string("is not set")));
+      return e.with_field("foreach");
+    }
+    if (list->size() > limit) return over_limit();
+    const Json items = *list;  // `base` is reused below; keep the list apart
+    for (size_t i = 0; i < items.size(); ++i) {
+      core::Pooled<Context> context = node.child->contexts().acquire();
+      *context = base;
+      context->set(fields.as, items[i]);
+      context->set(fields.as + "_index", i);
+      if (core::Status s = run_body(*context); !s.is_ok()) return s;
+    }
+  } else {
+    // A while loop carries one Context through its iterations, so the body
+    // moves it towards the end (e.g. sets `n` to `n + 1`).
+    core::Pooled<Context> context = node.child->contexts().acquire();
+    *context = base;
+    for (;;) {
+      core::Result<bool> again = node.condition->evaluate_bool(*context);
+      if (!again.is_ok()) return core::Error(again.error()).with_field("while");
+      if (!again.value()) break;
+      if (iterations == limit) return over_limit();
+      if (core::Status s = run_body(*context); !s.is_ok()) return s;
+    }
+  }
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_slot, fields.collect ? std::move(collected) : Json(iterations));
   return core::Status();
 }
 

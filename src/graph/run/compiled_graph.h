@@ -55,7 +55,7 @@ struct CompiledNode {
   std::optional<Expression> condition;                  // Rule, Conditional
   std::vector<std::pair<ContextKey, Expression>> sets;  // Rule
   SqliteDatabase* database = nullptr;                   // DB: owned by the graph
-  std::unique_ptr<CompiledGraph> subgraph;              // Subgraph
+  std::unique_ptr<CompiledGraph> child;                 // Subgraph's graph, Loop's body
 };
 
 // One run: its Context and what each node did. Written by the node's own
@@ -72,6 +72,9 @@ struct RunState {
 
 class CompiledGraph {
  public:
+  // A LoopNode without max_iterations stops with E001 after this many.
+  static constexpr uint32_t kDefaultMaxIterations = 10000;
+
   static core::Result<std::unique_ptr<CompiledGraph>> compile(GraphRef spec);
 
   const GraphSpec& spec() const { return *spec_; }
@@ -103,6 +106,7 @@ class CompiledGraph {
   core::Status execute_conditional(RunState& state, uint32_t index) const;
   core::Status execute_db(RunState& state, const CompiledNode& node) const;
   core::Status execute_subgraph(RunState& state, const CompiledNode& node) const;
+  core::Status execute_loop(RunState& state, const CompiledNode& node) const;
   // The open connection to `path`, opened on first use by any node.
   core::Result<SqliteDatabase*> database(const std::string& path);
 

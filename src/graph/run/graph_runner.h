@@ -29,8 +29,14 @@
 // is E004 then) and SubgraphNode (compiled with its parent; a run gives the
 // child a pooled Context of its own holding only the input_mapping keys, runs
 // it on the same executor, copies back the output_mapping keys, and writes
-// the child's final Context as `<id>_result`). Compiling a graph with any other kind fails with
-// E004 naming the node, until its run-time support exists.
+// the child's final Context as `<id>_result`) and LoopNode. A loop's body
+// starts each `foreach` iteration from a copy of the parent's Context (as the
+// loop began) plus `as` = the element and `<as>_index`; a `while` loop carries
+// one such copy through its iterations, evaluating `while` over it before each.
+// `<id>_result` is the list of the body's `collect` key per iteration, or the
+// number of iterations without `collect`; body keys do not reach the parent.
+// More than max_iterations (default 10,000) is E001. Compiling a graph with any other kind fails
+// with E004 naming the node, until its run-time support exists.
 #pragma once
 
 #include <memory>

@@ -189,13 +189,13 @@ TEST_F(LgraphCliTest, ProfileReportsLatencyRealAllocationsAndPoolReuse) {
 }
 
 TEST_F(LgraphCliTest, RunRefusesKindsThatCannotRunYet) {
-  Outcome r = lgraph("run " + write("loop.yaml", R"(
+  Outcome r = lgraph("run " + write("try.yaml", R"(
 nodes:
-  each: {node_type: LoopNode, foreach: items, body: {nodes: {x: RuleNode}}}
+  guarded: {node_type: TryCatchNode, try: {nodes: {x: RuleNode}}}
 )"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("[E004]"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("LoopNode cannot run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TryCatchNode cannot run"), std::string::npos) << r.out;
 }
 
 TEST_F(LgraphCliTest, NoCommandIsAUsageError) {

@@ -251,21 +251,96 @@ nodes:
   EXPECT_EQ(r.error().context().field, "output_mapping.never");
 }
 
+TEST_F(GraphRunnerTest, ForeachRunsTheBodyPerElementAndCollects) {
+  auto g = runner(R"(
+nodes:
+  price_each:
+    node_type: LoopNode
+    foreach: items
+    as: item
+    collect: p
+    body: {nodes: {price: {node_type: RuleNode, set: {p: "item.qty * item.unit + item_index"}}}}
+  count_each:
+    node_type: LoopNode
+    foreach: items
+    body: {nodes: {noop: RuleNode}}
+)");
+  ASSERT_NE(g, nullptr);
+  Json items = Json::array({{{"qty", 2}, {"unit", 5}}, {{"qty", 1}, {"unit", 7}}});
+  auto r = g->run({{"items", items}});
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  EXPECT_EQ(r.value().context_json()["price_each_result"], Json::array({10, 8}));
+  EXPECT_EQ(r.value().context_json()["count_each_result"], 2) << "without collect: iterations";
+  EXPECT_FALSE(r.value().context_json().contains("p")) << "the body's keys stay in the body";
+
+  auto empty = g->run({{"items", Json::array()}});
+  ASSERT_TRUE(empty.is_ok());
+  EXPECT_EQ(empty.value().context_json()["price_each_result"], Json::array());
+}
+
+TEST_F(GraphRunnerTest, WhileCarriesItsContextUntilTheConditionFails) {
+  auto g = runner(R"(
+nodes:
+  count:
+    node_type: LoopNode
+    while: "n < limit"
+    collect: n
+    body: {nodes: {step: {node_type: RuleNode, set: {n: "n + 1"}}}}
+)");
+  ASSERT_NE(g, nullptr);
+  auto r = g->run({{"n", 0}, {"limit", 4}});
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  EXPECT_EQ(r.value().context_json()["count_result"], Json::array({1, 2, 3, 4}));
+  EXPECT_EQ(r.value().context_json()["n"], 0) << "the parent's n is untouched";
+}
+
+TEST_F(GraphRunnerTest, RunawayLoopsAndBadListsAreClearErrors) {
+  auto forever = runner(R"(
+nodes:
+  spin:
+    node_type: LoopNode
+    while: "true"
+    max_iterations: 3
+    body: {nodes: {noop: RuleNode}}
+)");
+  ASSERT_NE(forever, nullptr);
+  auto r = forever->run(Json::object());
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().tag(), "E001");
+  EXPECT_EQ(r.error().context().node_id, "spin");
+  EXPECT_NE(r.error().message().find("max_iterations (3)"), std::string::npos);
+
+  auto each = runner(R"(
+nodes:
+  each: {node_type: LoopNode, foreach: items, max_iterations: 2, body: {nodes: {noop: RuleNode}}}
+)");
+  ASSERT_NE(each, nullptr);
+  auto too_many = each->run({{"items", Json::array({1, 2, 3})}});
+  ASSERT_FALSE(too_many.is_ok());
+  EXPECT_EQ(too_many.error().tag(), "E001");
+  auto not_list = each->run({{"items", "abc"}});
+  ASSERT_FALSE(not_list.is_ok());
+  EXPECT_EQ(not_list.error().tag(), "E010");
+  EXPECT_NE(not_list.error().message().find("is string, not a list"), std::string::npos);
+  auto unset = each->run(Json::object());
+  ASSERT_FALSE(unset.is_ok());
+  EXPECT_EQ(unset.error().tag(), "E010");
+}
+
 TEST_F(GraphRunnerTest, KindsThatCannotRunYetAreRefusedAtCompileTime) {
   auto spec = load_graph_text(R"(
 nodes:
-  each:
-    node_type: LoopNode
-    foreach: items
-    body: {nodes: {x: RuleNode}}
+  guarded:
+    node_type: TryCatchNode
+    try: {nodes: {x: RuleNode}}
 )",
-                              "loop.yaml", ".");
+                              "try.yaml", ".");
   ASSERT_TRUE(spec.is_ok()) << spec.error().to_string();
   auto r = GraphRunner::create(spec.value(), executor_);
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.error().tag(), "E004");
-  EXPECT_EQ(r.error().context().node_id, "each");
-  EXPECT_NE(r.error().message().find("LoopNode cannot run"), std::string::npos);
+  EXPECT_EQ(r.error().context().node_id, "guarded");
+  EXPECT_NE(r.error().message().find("TryCatchNode cannot run"), std::string::npos);
 }
 
 TEST_F(GraphRunnerTest, RepeatedRunsReuseTheirContexts) {
