@@ -33,7 +33,7 @@
 //
 // Errors: E004 when the file cannot be opened or is not a database; E010 for
 // parameter problems (wrong count, unbindable value naming its params index,
-// named or mixed placeholders); E001 for everything else the statement does
+// named or mixed parameter forms); E001 for everything else the statement does
 // wrong, with SQLite's message where it has one (syntax, missing table,
 // constraint violation, database locked).
 //
