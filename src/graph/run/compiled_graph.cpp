@@ -21,6 +21,15 @@ core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
   return e;
 }
 
+// The value a node needs under `key`, or E010 naming the key and the node's
+// `field` that asked for it.
+core::Result<const Json*> required_key(const Context& context, const std::string& key,
+                                       std::string field) {
+  if (const Json* value = context.find(key)) return value;
+  core::Error e = graph_error(GraphErrorCode::kContext, "context key '" + key + "' is not set");
+  return e.with_field(std::move(field));
+}
+
 }  // namespace
 
 CompiledGraph::CompiledGraph(GraphRef spec) : spec_(std::move(spec)) {}
@@ -312,13 +321,10 @@ core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node
   {
     std::shared_lock lock(state.context_mu);
     for (size_t i = 0; i < fields.params.size(); ++i) {
-      const Json* value = state.context->find(fields.params[i]);
-      if (value == nullptr) {
-        core::Error e = graph_error(GraphErrorCode::kContext,
-                                    "context key '" + fields.params[i] + "' is not set");
-        return e.with_field("params[" + std::to_string(i) + "]");
-      }
-      params.push_back(*value);
+      auto value =
+          required_key(*state.context, fields.params[i], "params[" + std::to_string(i) + "]");
+      if (!value.is_ok()) return value.error();
+      params.push_back(*value.value());
     }
   }
   core::Result<Json> rows = node.database->query(fields.query, params);
@@ -334,13 +340,9 @@ core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode
   {
     std::shared_lock lock(state.context_mu);
     for (const auto& [parent_key, child_key] : fields.input_mapping) {
-      const Json* value = state.context->find(parent_key);
-      if (value == nullptr) {
-        core::Error e =
-            graph_error(GraphErrorCode::kContext, "context key '" + parent_key + "' is not set");
-        return e.with_field("input_mapping." + parent_key);
-      }
-      child->set(child_key, *value);
+      auto value = required_key(*state.context, parent_key, "input_mapping." + parent_key);
+      if (!value.is_ok()) return value.error();
+      child->set(child_key, *value.value());
     }
   }
   std::vector<NodeStats> child_stats;
@@ -390,21 +392,20 @@ core::Status CompiledGraph::execute_loop(RunState& state, const CompiledNode& no
     return core::Status();
   };
   if (fields.foreach) {
-    const Json* list = base.find(*fields.foreach);
-    if (list == nullptr || !list->is_array()) {
+    auto found = required_key(base, *fields.foreach, "foreach");
+    if (!found.is_ok()) return found.error();
+    const Json& list = *found.value();  // `base` is only read below, so this stays valid
+    if (!list.is_array()) {
       core::Error e =
-          graph_error(GraphErrorCode::kContext,
-                      "context key '" + *fields.foreach + "' " +
-                          (list ? std::string("is ") + list->type_name() + ", not a list"
-                                : std::string("is not set")));
+          graph_error(GraphErrorCode::kContext, "context key '" + *fields.foreach + "' is " +
+                                                    list.type_name() + ", not a list");
       return e.with_field("foreach");
     }
-    if (list->size() > limit) return over_limit();
-    const Json items = *list;  // `base` is reused below; keep the list apart
-    for (size_t i = 0; i < items.size(); ++i) {
+    if (list.size() > limit) return over_limit();
+    for (size_t i = 0; i < list.size(); ++i) {
       core::Pooled<Context> context = node.child->contexts().acquire();
       *context = base;
-      context->set(fields.as, items[i]);
+      context->set(fields.as, list[i]);
       context->set(fields.as + "_index", i);
       if (core::Status s = run_body(*context); !s.is_ok()) return s;
     }
