@@ -8,6 +8,7 @@
 #include "core/dag/dag.h"
 #include "graph/graph_error.h"
 #include "graph/model/suggest.h"
+#include "graph/model/write_conflicts.h"
 
 namespace graph {
 namespace {
@@ -100,7 +101,29 @@ void check_branches(const GraphSpec& spec, const NodeSpec& node, const Condition
   check(fields.on_false, "on_false", fields.on_true);
 }
 
+// A node a RetryNode runs has no edges (the RetryNode's place in the graph
+// is where it runs) and only one RetryNode.
+std::optional<core::Error> check_retried(const GraphSpec& spec, const NodeSpec& retry,
+                                         const NodeRef& ref,
+                                         std::unordered_map<std::string, std::string>& retried) {
+  if (auto [it, fresh] = retried.emplace(ref.id, retry.id); !fresh) {
+    return located("'" + ref.id + "' is already retried by '" + it->second + "'", ref.pos);
+  }
+  for (const EdgeSpec& edge : spec.edges) {
+    if (edge.from == ref.id || edge.to == ref.id) {
+      core::Error e = located(
+          "'" + ref.id + "' runs inside RetryNode '" + retry.id + "', so it cannot have edges",
+          ref.pos);
+      e.with_suggestion("put the edge {from: " + edge.from + ", to: " + edge.to + "} on '" +
+                        retry.id + "' instead");
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
 void check_node_refs(const GraphSpec& spec, const core::Dag& dag, FirstError& first) {
+  std::unordered_map<std::string, std::string> retried;  // node -> its RetryNode
   for (const NodeSpec& node : spec.nodes) {
     if (const auto* c = std::get_if<ConditionalFields>(&node.fields)) {
       check_branches(spec, node, *c, dag, first);
@@ -110,6 +133,8 @@ void check_node_refs(const GraphSpec& spec, const core::Dag& dag, FirstError& fi
         e.emplace(unknown_node(spec, "retries", *r->node));
       } else if (r->node->id == node.id) {
         e.emplace(located("a RetryNode cannot retry itself", r->node->pos));
+      } else {
+        e = check_retried(spec, node, *r->node, retried);
       }
       if (e) {
         e->with_node(node.id).with_field("node");
@@ -170,7 +195,8 @@ core::Status validate_graph(const GraphSpec& spec) {
   check_edges(spec, dag, first);
   check_node_refs(spec, dag, first);
   if (core::Status s = first.status(); !s.is_ok()) return s;
-  return check_cycles(spec, dag);
+  if (core::Status s = check_cycles(spec, dag); !s.is_ok()) return s;
+  return check_write_conflicts(spec, dag);
 }
 
 }  // namespace graph

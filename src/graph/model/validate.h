@@ -10,10 +10,13 @@
 //   3. references: each edge's `from` and `to` name nodes, no edge is given
 //      twice, a ConditionalNode's `on_true`/`on_false` ids are its direct
 //      successors and appear in only one of the two, a RetryNode's `node` names
-//      another node; of all the broken references, the first in the file
-//      (by line, then column) is reported;
+//      another node, which has no edges and no other RetryNode; of all the
+//      broken references, the first in the file (by line, then column) is
+//      reported;
 //   4. no cycles: a self-loop first, else the first cycle a depth-first
-//      search meets, as "Cycle detected: a -> b -> c -> a".
+//      search meets, as "Cycle detected: a -> b -> c -> a";
+//   5. no two nodes that may run at the same time write the same Context key
+//      (write_conflicts.h).
 #pragma once
 
 #include "core/error.h"

@@ -255,6 +255,13 @@ TEST(LoaderErrorsTest, RetryNodeTarget) {
                {"E006", 2, 35, "r", "node", "retries unknown node 'nothere'"});
   expect_error(load_error("nodes:\n  r: {node_type: RetryNode, node: r}\n"),
                {"E006", 2, 35, "r", "node", "cannot retry itself"});
+  expect_error(
+      load_error("nodes:\n  x: RuleNode\n  y: RuleNode\n"
+                 "  r: {node_type: RetryNode, node: x}\nedges: [{from: y, to: x}]\n"),
+      {"E006", 4, 35, "r", "node", "'x' runs inside RetryNode 'r', so it cannot have edges"});
+  expect_error(load_error("nodes:\n  x: RuleNode\n  r: {node_type: RetryNode, node: x}\n"
+                          "  s: {node_type: RetryNode, node: x}\n"),
+               {"E006", 4, 35, "s", "node", "'x' is already retried by 'r'"});
 }
 
 TEST(LoaderErrorsTest, CycleWithPath) {

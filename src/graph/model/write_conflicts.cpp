@@ -1,0 +1,241 @@
+#include "graph/model/write_conflicts.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/graph_error.h"
+#include "graph/model/writes.h"
+
+namespace graph {
+namespace {
+
+// "node X runs only if decision D came out `positive`": D is a ConditionalNode
+// (empty `rule`) or an edge rule from node `source`.
+struct Guard {
+  uint32_t source = 0;
+  std::string rule;
+  bool positive = true;
+
+  auto operator<=>(const Guard&) const = default;
+};
+using Guards = std::vector<Guard>;  // sorted
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Whether s is "( ... )" with the first parenthesis closed by the last.
+bool wrapped(std::string_view s) {
+  if (s.size() < 2 || s.front() != '(' || s.back() != ')') return false;
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && --depth == 0) return i + 1 == s.size();
+  }
+  return false;
+}
+
+// An edge rule as a guard: its text without negations and outer parentheses.
+Guard rule_guard(uint32_t source, std::string_view text) {
+  bool positive = true;
+  for (;;) {
+    text = trim(text);
+    if (!text.empty() && text.front() == '!' && text.substr(0, 2) != "!=") {
+      text.remove_prefix(1);
+    } else if (text.substr(0, 3) == "not" && text.size() > 3 &&
+               (text[3] == ' ' || text[3] == '(')) {
+      text.remove_prefix(3);
+    } else if (wrapped(text)) {
+      text = text.substr(1, text.size() - 2);
+      continue;
+    } else {
+      break;
+    }
+    positive = !positive;
+  }
+  return Guard{source, std::string(text), positive};
+}
+
+bool exclusive(const Guards& a, const Guards& b) {
+  for (const Guard& g : a) {
+    Guard opposite = g;
+    opposite.positive = !g.positive;
+    if (std::binary_search(b.begin(), b.end(), opposite)) return true;
+  }
+  return false;
+}
+
+class ConflictCheck {
+ public:
+  ConflictCheck(const GraphSpec& spec, const core::Dag& dag) : spec_(spec), dag_(dag) {}
+
+  core::Status run() {
+    const auto conflicts = shared_keys();
+    if (conflicts.empty()) return core::Status();  // the usual case: nothing more to do
+    for (const auto& [key, writers] : conflicts) {
+      for (uint32_t w : writers)
+        bit_of_.emplace(w, static_cast<uint32_t>(bit_of_.size()));
+    }
+    compute_order();
+    std::optional<core::Error> first;
+    size_t first_node = 0;
+    for (const auto& [key, writers] : conflicts) {
+      for (size_t i = 0; i < writers.size(); ++i) {
+        for (size_t j = i + 1; j < writers.size(); ++j) {
+          const uint32_t a = writers[i], b = writers[j];  // a declared before b
+          if (ordered(a, b) || exclusive(guards_[a], guards_[b])) continue;
+          if (first && first_node <= b) continue;
+          first = conflict(key, a, b);
+          first_node = b;
+        }
+      }
+    }
+    return first ? core::Status(*first) : core::Status();
+  }
+
+ private:
+  // The node that runs `i`: its RetryNode's, transitively, or itself.
+  uint32_t runner_of(uint32_t i) const {
+    for (;;) {
+      auto it = retried_by_.find(i);
+      if (it == retried_by_.end()) return i;
+      i = it->second;
+    }
+  }
+
+  // Keys with more than one writer, each with its writers in declaration order.
+  std::map<std::string, std::vector<uint32_t>> shared_keys() {
+    for (uint32_t i = 0; i < spec_.nodes.size(); ++i) {
+      const auto* retry = std::get_if<RetryFields>(&spec_.nodes[i].fields);
+      if (retry && retry->node) retried_by_[*dag_.index_of(retry->node->id)] = i;
+    }
+    std::unordered_map<std::string, std::vector<uint32_t>> writers;
+    std::vector<std::string> keys;
+    for (uint32_t i = 0; i < spec_.nodes.size(); ++i) {
+      keys.clear();
+      add_node_writes(spec_.nodes[i], keys);
+      const uint32_t runner = runner_of(i);
+      for (std::string& key : keys) {
+        std::vector<uint32_t>& w = writers[std::move(key)];
+        if (std::find(w.begin(), w.end(), runner) == w.end()) w.push_back(runner);
+      }
+    }
+    std::map<std::string, std::vector<uint32_t>> shared;
+    for (auto& [key, w] : writers) {
+      if (w.size() < 2) continue;
+      std::sort(w.begin(), w.end());
+      shared.emplace(key, std::move(w));
+    }
+    return shared;
+  }
+
+  // Which writers each node reaches (bit sets over bit_of_, so memory grows
+  // with nodes x writers, not nodes^2), and each node's guards.
+  void compute_order() {
+    const size_t n = spec_.nodes.size();
+    const size_t words = (bit_of_.size() + 63) / 64;
+    reach_.assign(n, std::vector<uint64_t>(words, 0));
+    guards_.assign(n, {});
+    for (const EdgeSpec& edge : spec_.edges) {
+      if (edge.rule) {
+        rule_of_.emplace(edge_key(*dag_.index_of(edge.from), *dag_.index_of(edge.to)), &*edge.rule);
+      }
+    }
+    const std::vector<core::Dag::NodeIndex> order = dag_.topological_indices().value();
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      std::vector<uint64_t>& mine = reach_[*it];
+      for (core::Dag::NodeIndex next : dag_.successor_indices(*it)) {
+        if (auto bit = bit_of_.find(next); bit != bit_of_.end()) {
+          mine[bit->second / 64] |= uint64_t{1} << (bit->second % 64);
+        }
+        for (size_t w = 0; w < words; ++w)
+          mine[w] |= reach_[next][w];
+      }
+    }
+    for (core::Dag::NodeIndex node : order) {
+      bool first_edge = true;
+      Guards common;
+      for (core::Dag::NodeIndex from : dag_.predecessor_indices(node)) {
+        Guards via = guards_[from];
+        if (std::optional<Guard> g = edge_guard(from, node)) {
+          via.insert(std::upper_bound(via.begin(), via.end(), *g), *g);
+        }
+        if (first_edge) {
+          common = std::move(via);
+          first_edge = false;
+        } else {
+          Guards both;
+          std::set_intersection(common.begin(), common.end(), via.begin(), via.end(),
+                                std::back_inserter(both));
+          common = std::move(both);
+        }
+      }
+      guards_[node] = std::move(common);
+    }
+  }
+
+  // The decision the edge from -> to stands for, if any.
+  std::optional<Guard> edge_guard(uint32_t from, uint32_t to) const {
+    const NodeSpec& source = spec_.nodes[from];
+    const std::string& target = spec_.nodes[to].id;
+    if (const auto* c = std::get_if<ConditionalFields>(&source.fields)) {
+      auto names = [&target](const std::vector<NodeRef>& refs) {
+        return std::any_of(refs.begin(), refs.end(),
+                           [&target](const NodeRef& r) { return r.id == target; });
+      };
+      if (names(c->on_true)) return Guard{from, "", true};
+      if (names(c->on_false)) return Guard{from, "", false};
+    }
+    if (auto rule = rule_of_.find(edge_key(from, to)); rule != rule_of_.end()) {
+      return rule_guard(from, rule->second->text);
+    }
+    return std::nullopt;
+  }
+
+  static uint64_t edge_key(uint32_t from, uint32_t to) { return uint64_t{from} << 32 | to; }
+
+  bool reaches(uint32_t from, uint32_t writer) const {
+    const uint32_t bit = bit_of_.at(writer);
+    return reach_[from][bit / 64] >> (bit % 64) & 1;
+  }
+  bool ordered(uint32_t a, uint32_t b) const { return reaches(a, b) || reaches(b, a); }
+
+  core::Error conflict(const std::string& key, uint32_t a, uint32_t b) const {
+    const NodeSpec& first = spec_.nodes[a];
+    const NodeSpec& second = spec_.nodes[b];
+    core::Error e = graph_error(GraphErrorCode::kValidation,
+                                "nodes '" + first.id + "' and '" + second.id +
+                                    "' may run at the same time and both write '" + key +
+                                    "'; the result would depend on which finishes last");
+    e.with_file(second.pos.file, second.pos.line, second.pos.column).with_node(second.id);
+    return e.with_suggestion("order them with an edge {from: " + first.id + ", to: " + second.id +
+                             "}, put them on opposite branches of a ConditionalNode, or "
+                             "have them write different keys");
+  }
+
+  const GraphSpec& spec_;
+  const core::Dag& dag_;
+  std::unordered_map<uint32_t, uint32_t> retried_by_;        // node -> its RetryNode
+  std::unordered_map<uint32_t, uint32_t> bit_of_;            // writer -> its bit in reach_
+  std::vector<std::vector<uint64_t>> reach_;                 // a path from node to writer
+  std::unordered_map<uint64_t, const ExprSource*> rule_of_;  // edge_key -> its rule
+  std::vector<Guards> guards_;
+};
+
+}  // namespace
+
+core::Status check_write_conflicts(const GraphSpec& spec, const core::Dag& dag) {
+  return ConflictCheck(spec, dag).run();
+}
+
+}  // namespace graph
