@@ -4,33 +4,11 @@
 #include <mutex>
 
 #include "graph/graph_error.h"
+#include "graph/model/writes.h"
 #include "graph/plan/expressions.h"
+#include "graph/run/node_support.h"
 
 namespace graph {
-
-namespace {
-
-bool can_run(NodeKind kind) {
-  return kind == NodeKind::kRule || kind == NodeKind::kConditional || kind == NodeKind::kDb ||
-         kind == NodeKind::kSubgraph || kind == NodeKind::kLoop;
-}
-
-core::Error at(core::Error e, const SourcePos& pos, std::string_view node_id) {
-  if (e.context().file.empty()) e.with_file(pos.file, pos.line, pos.column);
-  if (e.context().node_id.empty() && !node_id.empty()) e.with_node(std::string(node_id));
-  return e;
-}
-
-// The value a node needs under `key`, or E010 naming the key and the node's
-// `field` that asked for it.
-core::Result<const Json*> required_key(const Context& context, const std::string& key,
-                                       std::string field) {
-  if (const Json* value = context.find(key)) return value;
-  core::Error e = graph_error(GraphErrorCode::kContext, "context key '" + key + "' is not set");
-  return e.with_field(std::move(field));
-}
-
-}  // namespace
 
 CompiledGraph::CompiledGraph(GraphRef spec) : spec_(std::move(spec)) {}
 
@@ -63,15 +41,6 @@ core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spe
 core::Status CompiledGraph::compile_nodes() {
   nodes_.reserve(spec_->nodes.size());
   for (const NodeSpec& spec : spec_->nodes) {
-    if (!can_run(spec.kind)) {
-      core::Error e = graph_error(GraphErrorCode::kConfiguration,
-                                  "node kind " + std::string(node_kind_name(spec.kind)) +
-                                      " cannot run in this version of lgraph");
-      e.with_suggestion(
-          "the kinds that run today are RuleNode, ConditionalNode, DBNode, SubgraphNode and "
-          "LoopNode");
-      return at(std::move(e), spec.pos, spec.id);
-    }
     CompiledNode node;
     node.spec = &spec;
     node.result_slot = intern(spec.id + "_result");
@@ -118,9 +87,39 @@ core::Status CompiledGraph::compile_nodes() {
       auto body = CompiledGraph::compile(loop->body);
       if (!body.is_ok()) return body.error();
       node.child = std::move(body).value();
+    } else if (const auto* tc = std::get_if<TryCatchFields>(&spec.fields)) {
+      auto tried = CompiledGraph::compile(tc->try_body);
+      if (!tried.is_ok()) return tried.error();
+      node.child = std::move(tried).value();
+      if (tc->catch_body) {
+        auto caught = CompiledGraph::compile(tc->catch_body);
+        if (!caught.is_ok()) return caught.error();
+        node.fallback = std::move(caught).value();
+      }
+    } else if (const auto* retry = std::get_if<RetryFields>(&spec.fields)) {
+      if (retry->body) {
+        auto body = CompiledGraph::compile(retry->body);
+        if (!body.is_ok()) return body.error();
+        node.child = std::move(body).value();
+      }
+    } else if (const auto* cb = std::get_if<CircuitBreakerFields>(&spec.fields)) {
+      auto body = CompiledGraph::compile(cb->body);
+      if (!body.is_ok()) return body.error();
+      node.child = std::move(body).value();
+      node.breaker = std::make_unique<CircuitBreaker>(
+          cb->failure_threshold, std::chrono::milliseconds(cb->recovery_timeout_ms));
     }
     nodes_.push_back(std::move(node));
   }
+  // A RetryNode's `node:` runs inside the RetryNode (validate.h: it has no edges).
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    const auto* retry = std::get_if<RetryFields>(&nodes_[i].spec->fields);
+    if (retry == nullptr || !retry->node) continue;
+    const auto target = static_cast<uint32_t>(spec_->find(retry->node->id) - spec_->nodes.data());
+    nodes_[i].retried = target;
+    nodes_[target].run_by_retry = true;
+  }
+  passed_out_ = keys_passed_out(*spec_);
   return core::Status();
 }
 
@@ -195,6 +194,8 @@ core::Status CompiledGraph::run(Context& context, core::Executor& executor,
 
 core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   const CompiledNode& node = nodes_[index];
+  // Its RetryNode runs it and fills its stats.
+  if (node.run_by_retry) return core::Status();
   NodeStats& stats = state.stats[index];
   const auto now = std::chrono::steady_clock::now();
   if (state.deadline && now > *state.deadline) {
@@ -229,9 +230,8 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   stats.status = NodeStatus::kFailed;
   core::Error error = at(result.error(), node.spec->pos, node.spec->id);
   if (node.spec->on_error != OnError::kContinue) return error;
-  const std::string code = error.tag().empty() ? core::error_code_name(error.code()) : error.tag();
   std::unique_lock lock(state.context_mu);
-  state.context->set(node.error_slot, Json{{"code", code}, {"message", error.message()}});
+  state.context->set(node.error_slot, error_json(error));
   return core::Status();
 }
 
@@ -270,161 +270,17 @@ core::Status CompiledGraph::execute(RunState& state, uint32_t index) const {
       return execute_subgraph(state, nodes_[index]);
     case NodeKind::kLoop:
       return execute_loop(state, nodes_[index]);
-    default:
-      // compile() admits only the kinds above.
-      return graph_error(GraphErrorCode::kNodeExecution, "node kind cannot run");
+    case NodeKind::kTryCatch:
+      return execute_try_catch(state, nodes_[index]);
+    case NodeKind::kRetry:
+      return execute_retry(state, nodes_[index]);
+    case NodeKind::kCircuitBreaker:
+      return execute_circuit_breaker(state, nodes_[index]);
+    case NodeKind::kAi:
+    case NodeKind::kGrpc:
+      return execute_integration(nodes_[index]);
   }
-}
-
-core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& node) const {
-  bool passed = true;
-  if (node.condition) {
-    std::shared_lock lock(state.context_mu);
-    core::Result<bool> holds = node.condition->evaluate_bool(*state.context);
-    if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
-    passed = holds.value();
-  }
-  if (passed) {
-    // In order, each seeing the ones before it.
-    for (const auto& [key, expr] : node.sets) {
-      core::Result<Json> value = [&] {
-        std::shared_lock lock(state.context_mu);
-        return expr.evaluate(*state.context);
-      }();
-      if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key.name);
-      std::unique_lock lock(state.context_mu);
-      state.context->set(key.slot, std::move(value).value());
-    }
-  }
-  std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_slot, passed);
-  return core::Status();
-}
-
-core::Status CompiledGraph::execute_conditional(RunState& state, uint32_t index) const {
-  const CompiledNode& node = nodes_[index];
-  core::Result<bool> holds = [&] {
-    std::shared_lock lock(state.context_mu);
-    return node.condition->evaluate_bool(*state.context);
-  }();
-  if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
-  state.branch_taken[index] = holds.value() ? 1 : 0;
-  std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_slot, holds.value());
-  return core::Status();
-}
-
-core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node) const {
-  const auto& fields = std::get<DbFields>(node.spec->fields);
-  std::vector<Json> params;
-  params.reserve(fields.params.size());
-  {
-    std::shared_lock lock(state.context_mu);
-    for (size_t i = 0; i < fields.params.size(); ++i) {
-      auto value =
-          required_key(*state.context, fields.params[i], "params[" + std::to_string(i) + "]");
-      if (!value.is_ok()) return value.error();
-      params.push_back(*value.value());
-    }
-  }
-  core::Result<Json> rows = node.database->query(fields.query, params);
-  if (!rows.is_ok()) return core::Error(rows.error()).with_field("query");
-  std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_slot, std::move(rows).value());
-  return core::Status();
-}
-
-core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode& node) const {
-  const auto& fields = std::get<SubgraphFields>(node.spec->fields);
-  core::Pooled<Context> child = node.child->contexts().acquire();
-  {
-    std::shared_lock lock(state.context_mu);
-    for (const auto& [parent_key, child_key] : fields.input_mapping) {
-      auto value = required_key(*state.context, parent_key, "input_mapping." + parent_key);
-      if (!value.is_ok()) return value.error();
-      child->set(child_key, *value.value());
-    }
-  }
-  std::vector<NodeStats> child_stats;
-  if (core::Status s = node.child->run(*child, *state.executor, child_stats); !s.is_ok()) {
-    return s;
-  }
-  std::unique_lock lock(state.context_mu);
-  for (const auto& [child_key, parent_key] : fields.output_mapping) {
-    const Json* value = child->find(child_key);
-    if (value == nullptr) {
-      core::Error e =
-          graph_error(GraphErrorCode::kContext, "the subgraph did not set '" + child_key + "'");
-      return e.with_field("output_mapping." + child_key);
-    }
-    state.context->set(parent_key, *value);
-  }
-  state.context->set(node.result_slot, child->to_json());
-  return core::Status();
-}
-
-core::Status CompiledGraph::execute_loop(RunState& state, const CompiledNode& node) const {
-  const auto& fields = std::get<LoopFields>(node.spec->fields);
-  const uint32_t limit = fields.max_iterations.value_or(kDefaultMaxIterations);
-  auto over_limit = [&] {
-    core::Error e =
-        graph_error(GraphErrorCode::kNodeExecution,
-                    "loop did not finish within max_iterations (" + std::to_string(limit) + ")");
-    return e.with_field("max_iterations")
-        .with_suggestion("raise max_iterations, or make the loop end sooner");
-  };
-  // Every iteration starts from the parent's Context as it was when the loop began.
-  Context base;
-  {
-    std::shared_lock lock(state.context_mu);
-    base = *state.context;
-  }
-  Json collected = Json::array();
-  uint64_t iterations = 0;
-  std::vector<NodeStats> stats;
-  auto run_body = [&](Context& context) -> core::Status {
-    if (core::Status s = node.child->run(context, *state.executor, stats); !s.is_ok()) return s;
-    ++iterations;
-    if (fields.collect) {
-      const Json* value = context.find(*fields.collect);
-      collected.push_back(value ? *value : Json());
-    }
-    return core::Status();
-  };
-  if (fields.foreach) {
-    auto found = required_key(base, *fields.foreach, "foreach");
-    if (!found.is_ok()) return found.error();
-    const Json& list = *found.value();  // `base` is only read below, so this stays valid
-    if (!list.is_array()) {
-      core::Error e =
-          graph_error(GraphErrorCode::kContext, "context key '" + *fields.foreach + "' is " +
-                                                    list.type_name() + ", not a list");
-      return e.with_field("foreach");
-    }
-    if (list.size() > limit) return over_limit();
-    for (size_t i = 0; i < list.size(); ++i) {
-      core::Pooled<Context> context = node.child->contexts().acquire();
-      *context = base;
-      context->set(fields.as, list[i]);
-      context->set(fields.as + "_index", i);
-      if (core::Status s = run_body(*context); !s.is_ok()) return s;
-    }
-  } else {
-    // A while loop carries one Context through its iterations, so the body
-    // moves it towards the end (e.g. sets `n` to `n + 1`).
-    core::Pooled<Context> context = node.child->contexts().acquire();
-    *context = base;
-    for (;;) {
-      core::Result<bool> again = node.condition->evaluate_bool(*context);
-      if (!again.is_ok()) return core::Error(again.error()).with_field("while");
-      if (!again.value()) break;
-      if (iterations == limit) return over_limit();
-      if (core::Status s = run_body(*context); !s.is_ok()) return s;
-    }
-  }
-  std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_slot, fields.collect ? std::move(collected) : Json(iterations));
-  return core::Status();
+  return graph_error(GraphErrorCode::kNodeExecution, "unknown node kind");
 }
 
 }  // namespace graph

@@ -5,7 +5,12 @@
 // node knows its incoming edges and which ConditionalNode branch each one
 // belongs to, and one core::TaskGraph mirrors the graph's edges. A run's
 // mutable state lives in RunState, passed to the tasks as their argument, so
-// one CompiledGraph serves concurrent runs.
+// one CompiledGraph serves concurrent runs; what must outlive a run (a
+// CircuitBreakerNode's state) lives in the node and guards itself.
+//
+// The node kinds' own work is split by family: execute_basic.cpp (rule,
+// conditional, database, integrations), execute_nested.cpp (subgraph, loop)
+// and execute_guarded.cpp (try/catch, retry, circuit breaker).
 #pragma once
 
 #include <chrono>
@@ -25,6 +30,7 @@
 #include "graph/expr/expression.h"
 #include "graph/integrations/sqlite.h"
 #include "graph/model/graph_spec.h"
+#include "graph/run/circuit_breaker.h"
 #include "graph/run/run_result.h"
 
 namespace graph {
@@ -55,7 +61,12 @@ struct CompiledNode {
   std::optional<Expression> condition;                  // Rule, Conditional
   std::vector<std::pair<ContextKey, Expression>> sets;  // Rule
   SqliteDatabase* database = nullptr;                   // DB: owned by the graph
-  std::unique_ptr<CompiledGraph> child;                 // Subgraph's graph, Loop's body
+  // Subgraph's graph; Loop's, Retry's and CircuitBreaker's body; TryCatch's try.
+  std::unique_ptr<CompiledGraph> child;
+  std::unique_ptr<CompiledGraph> fallback;  // TryCatch's catch
+  std::optional<uint32_t> retried;          // Retry's `node:`
+  bool run_by_retry = false;                // named by a RetryNode's `node:`
+  std::unique_ptr<CircuitBreaker> breaker;  // CircuitBreaker's state across runs
 };
 
 // One run: its Context and what each node did. Written by the node's own
@@ -84,8 +95,9 @@ class CompiledGraph {
   // or new for callers that do not pool.
   core::ObjectPool<Context>& contexts() { return *contexts_; }
   std::unique_ptr<Context> new_context() const;
+  // The keys a run passes out when the graph is a guarded body (model/writes.h).
+  const std::vector<std::string>& passed_out() const { return passed_out_; }
 
-  // Runs every node on `executor`, filling state.stats.
   // Runs every node over `context` on `executor`; `stats` gets one entry per
   // node (ids filled in) whether the run succeeds or not.
   core::Status run(Context& context, core::Executor& executor, std::vector<NodeStats>& stats);
@@ -107,6 +119,16 @@ class CompiledGraph {
   core::Status execute_db(RunState& state, const CompiledNode& node) const;
   core::Status execute_subgraph(RunState& state, const CompiledNode& node) const;
   core::Status execute_loop(RunState& state, const CompiledNode& node) const;
+  core::Status execute_integration(const CompiledNode& node) const;
+  core::Status execute_try_catch(RunState& state, const CompiledNode& node) const;
+  core::Status execute_retry(RunState& state, const CompiledNode& node) const;
+  core::Status execute_circuit_breaker(RunState& state, const CompiledNode& node) const;
+  // One attempt of a RetryNode's `node:`, recorded in that node's stats.
+  core::Status run_retried_node(RunState& state, uint32_t index) const;
+  // Runs `body` over a copy of the run's Context (plus `error` as "error"
+  // when given); if it succeeds, copies body.passed_out() back. A failed body
+  // leaves the run's Context as it was.
+  core::Status run_guarded(RunState& state, CompiledGraph& body, const Json* error) const;
   // The open connection to `path`, opened on first use by any node.
   core::Result<SqliteDatabase*> database(const std::string& path);
 
@@ -114,7 +136,8 @@ class CompiledGraph {
   std::vector<CompiledNode> nodes_;
   core::TaskGraph tasks_;
   std::vector<std::string> interned_;  // in slot order
-  Context prototype_;                  // interns keys once, at compile time
+  std::vector<std::string> passed_out_;
+  Context prototype_;  // interns keys once, at compile time
   std::unique_ptr<core::ObjectPool<Context>> contexts_;
   std::vector<std::unique_ptr<SqliteDatabase>> databases_;  // one per file
 };

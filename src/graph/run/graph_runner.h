@@ -19,24 +19,32 @@
 // (E001 wrapping the cause, with the node id) unless the node says
 // `on_error: continue`, which records `<id>_error` ({code, message}) instead.
 //
-// Context writes are applied as each node finishes, under a lock; nodes that
-// may run at the same time should not write the same key (if they do, the
-// later finisher wins). Node timeouts are checked when a node finishes (a
-// running node is not interrupted) and the run's timeout before each node.
+// Context writes are applied as each node finishes, under a lock; validation
+// guarantees that nodes that may run at the same time never write the same
+// key (model/write_conflicts.h), so the final Context does not depend on
+// scheduling. Node timeouts are checked when a node finishes (a running node
+// is not interrupted) and the run's timeout before each node.
 //
-// Node kinds that run today: RuleNode, ConditionalNode, DBNode (SQLite: the
-// database file is opened once, when the graph is compiled, and a missing one
-// is E004 then) and SubgraphNode (compiled with its parent; a run gives the
-// child a pooled Context of its own holding only the input_mapping keys, runs
-// it on the same executor, copies back the output_mapping keys, and writes
-// the child's final Context as `<id>_result`) and LoopNode. A loop's body
-// starts each `foreach` iteration from a copy of the parent's Context (as the
-// loop began) plus `as` = the element and `<as>_index`; a `while` loop carries
-// one such copy through its iterations, evaluating `while` over it before each.
-// `<id>_result` is the list of the body's `collect` key per iteration, or the
-// number of iterations without `collect`; body keys do not reach the parent.
-// More than max_iterations (default 10,000) is E001. Compiling a graph with any other kind fails
-// with E004 naming the node, until its run-time support exists.
+// What each kind does is docs/graph-format.md's; in short:
+//   RuleNode, ConditionalNode  expressions over the Context
+//   DBNode                     SQLite; the file is opened once, when the graph
+//                              is compiled (a missing one is E004 then)
+//   SubgraphNode               a child Context holding only the input_mapping
+//                              keys, run on the same executor; output_mapping
+//                              copies back, `<id>_result` is the child's Context
+//   LoopNode                   the body per `foreach` element (from a copy of
+//                              the parent's Context plus `as`, `<as>_index`) or
+//                              while `while` holds (one copy carried through);
+//                              `<id>_result` is the `collect` list or the count;
+//                              more than max_iterations (default 10,000) is E001
+//   TryCatchNode, RetryNode,   run a body over a copy of the Context and copy
+//   CircuitBreakerNode         the keys it names back only when it succeeds
+//                              (a failed attempt leaves nothing); see
+//                              run/execute_guarded.cpp. A RetryNode waits
+//                              between attempts on its worker thread. A circuit
+//                              breaker's state is kept per compiled graph,
+//                              across runs and threads.
+//   AINode, GrpcNode           fail with E001 "integration not available".
 #pragma once
 
 #include <memory>

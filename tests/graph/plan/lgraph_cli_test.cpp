@@ -188,14 +188,14 @@ TEST_F(LgraphCliTest, ProfileReportsLatencyRealAllocationsAndPoolReuse) {
   EXPECT_NE(pretty.out.find("p99"), std::string::npos) << pretty.out;
 }
 
-TEST_F(LgraphCliTest, RunRefusesKindsThatCannotRunYet) {
-  Outcome r = lgraph("run " + write("try.yaml", R"(
+TEST_F(LgraphCliTest, AnAiNodeFailsTheRunAtRunTime) {
+  Outcome r = lgraph("run " + write("ai.yaml", R"(
 nodes:
-  guarded: {node_type: TryCatchNode, try: {nodes: {x: RuleNode}}}
+  summarise: {node_type: AINode, prompt: "Summarise {{order}}"}
 )"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("[E004]"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("TryCatchNode cannot run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[E001]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("integration not available"), std::string::npos) << r.out;
 }
 
 TEST_F(LgraphCliTest, NoCommandIsAUsageError) {

@@ -9,34 +9,10 @@
 
 #include "graph/integrations/sqlite.h"
 #include "graph/model/loader.h"
+#include "runner_fixture.h"
 
 namespace graph {
 namespace {
-
-class GraphRunnerTest : public ::testing::Test {
- protected:
-  // Loads and compiles `yaml`; fails the test on any error.
-  std::unique_ptr<GraphRunner> runner(std::string_view yaml) {
-    auto spec = load_graph_text(yaml, "test.yaml", ".");
-    if (!spec.is_ok()) {
-      ADD_FAILURE() << spec.error().to_string();
-      return nullptr;
-    }
-    auto r = GraphRunner::create(spec.value(), executor_);
-    if (!r.is_ok()) ADD_FAILURE() << r.error().to_string();
-    return r.is_ok() ? std::move(r).value() : nullptr;
-  }
-
-  static NodeStatus status_of(const RunResult& r, std::string_view id) {
-    for (const NodeStats& n : r.nodes) {
-      if (n.id == id) return n.status;
-    }
-    ADD_FAILURE() << "no node " << id;
-    return NodeStatus::kNotRun;
-  }
-
-  core::Executor executor_{core::ExecutorConfig{.workers = 1}};
-};
 
 TEST_F(GraphRunnerTest, RulesWriteResultsAndSetValuesInOrder) {
   auto g = runner(R"(
@@ -325,22 +301,6 @@ nodes:
   auto unset = each->run(Json::object());
   ASSERT_FALSE(unset.is_ok());
   EXPECT_EQ(unset.error().tag(), "E010");
-}
-
-TEST_F(GraphRunnerTest, KindsThatCannotRunYetAreRefusedAtCompileTime) {
-  auto spec = load_graph_text(R"(
-nodes:
-  guarded:
-    node_type: TryCatchNode
-    try: {nodes: {x: RuleNode}}
-)",
-                              "try.yaml", ".");
-  ASSERT_TRUE(spec.is_ok()) << spec.error().to_string();
-  auto r = GraphRunner::create(spec.value(), executor_);
-  ASSERT_FALSE(r.is_ok());
-  EXPECT_EQ(r.error().tag(), "E004");
-  EXPECT_EQ(r.error().context().node_id, "guarded");
-  EXPECT_NE(r.error().message().find("TryCatchNode cannot run"), std::string::npos);
 }
 
 TEST_F(GraphRunnerTest, RepeatedRunsReuseTheirContexts) {

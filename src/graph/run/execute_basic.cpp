@@ -1,0 +1,81 @@
+// The node kinds that work on the run's Context directly: RuleNode,
+// ConditionalNode and DBNode, and the integrations that do not exist yet.
+#include <mutex>
+#include <shared_mutex>
+
+#include "graph/graph_error.h"
+#include "graph/run/compiled_graph.h"
+#include "graph/run/node_support.h"
+
+namespace graph {
+
+core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& node) const {
+  bool passed = true;
+  if (node.condition) {
+    std::shared_lock lock(state.context_mu);
+    core::Result<bool> holds = node.condition->evaluate_bool(*state.context);
+    if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
+    passed = holds.value();
+  }
+  if (passed) {
+    // In order, each seeing the ones before it.
+    for (const auto& [key, expr] : node.sets) {
+      core::Result<Json> value = [&] {
+        std::shared_lock lock(state.context_mu);
+        return expr.evaluate(*state.context);
+      }();
+      if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key.name);
+      std::unique_lock lock(state.context_mu);
+      state.context->set(key.slot, std::move(value).value());
+    }
+  }
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_slot, passed);
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_conditional(RunState& state, uint32_t index) const {
+  const CompiledNode& node = nodes_[index];
+  core::Result<bool> holds = [&] {
+    std::shared_lock lock(state.context_mu);
+    return node.condition->evaluate_bool(*state.context);
+  }();
+  if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
+  state.branch_taken[index] = holds.value() ? 1 : 0;
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_slot, holds.value());
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node) const {
+  const auto& fields = std::get<DbFields>(node.spec->fields);
+  std::vector<Json> params;
+  params.reserve(fields.params.size());
+  {
+    std::shared_lock lock(state.context_mu);
+    for (size_t i = 0; i < fields.params.size(); ++i) {
+      auto value =
+          required_key(*state.context, fields.params[i], "params[" + std::to_string(i) + "]");
+      if (!value.is_ok()) return value.error();
+      params.push_back(*value.value());
+    }
+  }
+  core::Result<Json> rows = node.database->query(fields.query, params);
+  if (!rows.is_ok()) return core::Error(rows.error()).with_field("query");
+  std::unique_lock lock(state.context_mu);
+  state.context->set(node.result_slot, std::move(rows).value());
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_integration(const CompiledNode& node) const {
+  const bool ai = node.spec->kind == NodeKind::kAi;
+  core::Error e =
+      graph_error(GraphErrorCode::kNodeExecution,
+                  std::string(node_kind_name(node.spec->kind)) +
+                      " cannot run: integration not available (this version of lgraph has no " +
+                      (ai ? "AI model" : "gRPC") + " client)");
+  return e.with_suggestion(
+      "leave the node out, or give it `on_error: continue` until the integration exists");
+}
+
+}  // namespace graph
