@@ -157,9 +157,10 @@ int run(const std::string& file, const RunOptions& options) {
   std::printf("%s\n%s\n", result.value().context_json().dump(2).c_str(),
               result.value().summary().c_str());
   for (const graph::NodeStats& node : result.value().nodes) {
-    std::printf("  %-24.*s %-9s %10.1f us\n", static_cast<int>(node.id.size()), node.id.data(),
+    std::printf("  %-24.*s %-9s %10.1f us%s\n", static_cast<int>(node.id.size()), node.id.data(),
                 graph::node_status_name(node.status),
-                static_cast<double>(node.duration.count()) / 1000.0);
+                static_cast<double>(node.duration.count()) / 1000.0,
+                node.cache_hit ? "  cache hit" : "");
   }
   return 0;
 }
@@ -173,6 +174,7 @@ int profile(const std::string& file, const RunOptions& options, int runs) {
   graph::GraphRunner& runner = *prepared.value().runner;
   std::vector<int64_t> latencies;
   latencies.reserve(static_cast<size_t>(runs));
+  uint64_t cache_hits = 0;
   core::MemoryMetrics::reset_peak();
   const core::MemorySnapshot before = core::MemoryMetrics::snapshot();
   for (int i = 0; i < runs; ++i) {
@@ -180,6 +182,7 @@ int profile(const std::string& file, const RunOptions& options, int runs) {
     auto result = runner.run(prepared.value().input);
     const auto stop = std::chrono::steady_clock::now();
     if (!result.is_ok()) return fail(result.error());
+    cache_hits += result.value().cache_hits();
     latencies.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count());
   }
   const core::MemorySnapshot after = core::MemoryMetrics::snapshot();
@@ -206,7 +209,8 @@ int profile(const std::string& file, const RunOptions& options, int runs) {
        {{"acquired", pool.total_acquired},
         {"reused", pool.reused},
         {"created", pool.created},
-        {"reuse_rate", pool.reuse_rate()}}}};
+        {"reuse_rate", pool.reuse_rate()}}},
+      {"cache_hits", cache_hits}};
   if (options.output == "json") {
     std::printf("%s\n", report.dump().c_str());
     return 0;
@@ -225,6 +229,10 @@ int profile(const std::string& file, const RunOptions& options, int runs) {
   std::printf("contexts  %.1f%% reused (%llu acquired, %llu created)\n", 100.0 * pool.reuse_rate(),
               static_cast<unsigned long long>(pool.total_acquired),
               static_cast<unsigned long long>(pool.created));
+  if (cache_hits > 0) {
+    std::printf("cache     %llu node results served from `cache:`\n",
+                static_cast<unsigned long long>(cache_hits));
+  }
   return 0;
 }
 

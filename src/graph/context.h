@@ -53,6 +53,11 @@ class Context {
   Slot intern(std::string_view key);
   // Sets the key of `slot` (from intern() on this Context) to `value`.
   void set(Slot slot, Json value);
+  // The value of `slot`'s key, or nullptr when it is not set.
+  const Json* get(Slot slot) const {
+    const Entry& e = entries_[slot];
+    return e.set ? &e.value : nullptr;
+  }
   // Unsets `key`; false if it was not set.
   bool erase(std::string_view key);
 

@@ -174,6 +174,16 @@ using NodeFields =
     std::variant<RuleFields, DbFields, ConditionalFields, SubgraphFields, LoopFields,
                  TryCatchFields, RetryFields, CircuitBreakerFields, AiFields, GrpcFields>;
 
+// A node's `cache:`. The node's result is kept, per compiled graph and
+// across runs, keyed by the values of the Context keys the node reads; a run
+// that finds an entry for the same values writes the kept result instead of
+// running the node. `ttl_ms` absent: entries live until evicted (LRU beyond
+// `max_entries`). RuleNode, DBNode and SubgraphNode may be cached.
+struct CacheSpec {
+  std::optional<std::uint32_t> ttl_ms;
+  std::uint32_t max_entries = 1024;
+};
+
 struct NodeSpec {
   std::string id;
   NodeKind kind = NodeKind::kRule;
@@ -181,6 +191,7 @@ struct NodeSpec {
   // The node's own `on_error`, else its graph's.
   OnError on_error = OnError::kFail;
   std::optional<std::uint32_t> timeout_ms;
+  std::optional<CacheSpec> cache;
   NodeFields fields;
 };
 

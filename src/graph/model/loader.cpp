@@ -26,7 +26,7 @@ using Names = std::span<const std::string_view>;
 constexpr std::string_view kGraphFields[] = {"name",       "description", "database", "on_error",
                                              "timeout_ms", "nodes",       "edges"};
 constexpr std::string_view kEdgeFields[] = {"from", "to", "rule"};
-constexpr std::string_view kCommonFields[] = {"node_type", "on_error", "timeout_ms"};
+constexpr std::string_view kCommonFields[] = {"node_type", "on_error", "timeout_ms", "cache"};
 
 // The fields of each kind besides the common ones, in NodeKind order.
 constexpr std::string_view kRuleFields[] = {"condition", "set"};
@@ -220,6 +220,44 @@ class Parser {
     out = std::move(lx_read_result).value();            \
   } while (0)
 
+// `cache: true|false` or `cache: {ttl_ms: N, max_entries: N}`, on a kind
+// whose result is a function of the keys it reads.
+core::Result<std::optional<CacheSpec>> read_cache(const Where& where, const YAML::Node& value,
+                                                  NodeKind kind) {
+  if (kind != NodeKind::kRule && kind != NodeKind::kDb && kind != NodeKind::kSubgraph) {
+    return where
+        .error(GraphErrorCode::kConfiguration,
+               "a " + std::string(node_kind_name(kind)) + " cannot be cached", value)
+        .with_suggestion("cache the RuleNode, DBNode or SubgraphNode inside it instead");
+  }
+  if (value.IsScalar()) {
+    auto on = read_bool(where, value);
+    if (!on) return on.error();
+    return on.value() ? std::optional<CacheSpec>(CacheSpec{}) : std::nullopt;
+  }
+  if (!value.IsMap()) {
+    return where.error(GraphErrorCode::kConfiguration,
+                       "expected true, false or a mapping {ttl_ms, max_entries}", value);
+  }
+  CacheSpec cache;
+  KeyReader keys("key", GraphErrorCode::kConfiguration);
+  for (const auto& entry : value) {
+    auto name = keys.read(where, entry.first);
+    if (!name) return name.error();
+    Where w = where;
+    w.field = "cache." + std::string(name.value());
+    if (name.value() == "ttl_ms") {
+      LX_READ(cache.ttl_ms, read_uint(w, entry.second, 1));
+    } else if (name.value() == "max_entries") {
+      LX_READ(cache.max_entries, read_uint(w, entry.second, 1));
+    } else {
+      constexpr std::string_view kCacheFields[] = {"ttl_ms", "max_entries"};
+      return unknown_field(where, name.value(), entry.first, kCacheFields, "cache");
+    }
+  }
+  return std::optional<CacheSpec>(cache);
+}
+
 core::Result<GraphRef> Parser::graph(const YAML::Node& map,
                                      const std::optional<std::string>& inherited_database) {
   auto spec = std::make_shared<GraphSpec>();
@@ -349,6 +387,8 @@ core::Status Parser::node(const YAML::Node& key, const YAML::Node& value, GraphS
         own_on_error = true;
       } else if (name == "timeout_ms") {
         LX_READ(node.timeout_ms, read_uint(where, v, 1));
+      } else if (name == "cache") {
+        LX_READ(node.cache, read_cache(where, v, node.kind));
       } else {
         auto known = std::visit([&](auto& f) { return field(where, name, v, f); }, node.fields);
         if (!known) return known.error();
@@ -694,6 +734,36 @@ core::Result<bool> Parser::field(const Where& w, std::string_view name, const YA
 
 #undef LX_READ
 
+// YAML aliases let a few bytes stand for a whole subtree, and an alias inside
+// an anchored node doubles it again: `try: &a {...}, catch: *a` nested twenty
+// deep is 1.3 KB of text that the parser below, which reads every alias in
+// full, would expand into 2^20 subgraphs (a minute's work; found while
+// writing fuzz/fuzz_graph_loader). Counting the expanded tree first, against a budget
+// linear in the text, keeps loading linear in the input while leaving room to
+// reuse a subgraph through an alias many times over.
+constexpr size_t kExpandedNodesPerByte = 4;
+constexpr size_t kExpandedNodesSlack = 1024;
+// yaml-cpp's own nesting limit; an alias chain can nest deeper than the text.
+constexpr int kMaxExpandedDepth = 2000;
+
+// False when `node` with every alias expanded has more than `budget` nodes or
+// is nested deeper than kMaxExpandedDepth; `budget` is decremented as it goes.
+bool fits_expanded(const YAML::Node& node, size_t& budget, int depth) {
+  if (budget == 0 || depth > kMaxExpandedDepth) return false;
+  --budget;
+  if (node.IsSequence()) {
+    for (const YAML::Node& child : node) {
+      if (!fits_expanded(child, budget, depth + 1)) return false;
+    }
+  } else if (node.IsMap()) {
+    for (const auto& entry : node) {
+      if (!fits_expanded(entry.first, budget, depth + 1)) return false;
+      if (!fits_expanded(entry.second, budget, depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
 core::Result<GraphRef> load_document(std::string_view text, const std::string& name,
                                      const fs::path& base_dir, Session& session) {
   if (text.size() > kMaxGraphBytes) {
@@ -709,6 +779,17 @@ core::Result<GraphRef> load_document(std::string_view text, const std::string& n
       return graph_error(GraphErrorCode::kSerialization,
                          "the top level must be a mapping with 'nodes' (and 'edges')")
           .with_file(name, pos.line > 0 ? pos.line : 1, pos.column > 0 ? pos.column : 1);
+    }
+    size_t budget = kExpandedNodesSlack + kExpandedNodesPerByte * text.size();
+    if (!fits_expanded(root, budget, 0)) {
+      return graph_error(
+                 GraphErrorCode::kSerialization,
+                 "with its YAML aliases expanded, the document has more than " +
+                     std::to_string(kExpandedNodesSlack + kExpandedNodesPerByte * text.size()) +
+                     " nodes or is nested deeper than " + std::to_string(kMaxExpandedDepth) +
+                     " levels")
+          .with_file(name, 1, 1)
+          .with_suggestion("write the repeated subgraph to a file and name that file instead");
     }
     YamlSource source(name, text);
     return Parser(source, base_dir, session).graph(root, std::nullopt);

@@ -109,6 +109,7 @@ core::Status CompiledGraph::compile_nodes() {
       node.breaker = std::make_unique<CircuitBreaker>(
           cb->failure_threshold, std::chrono::milliseconds(cb->recovery_timeout_ms));
     }
+    if (core::Status s = compile_cache(node); !s.is_ok()) return at(s.error(), spec.pos, spec.id);
     nodes_.push_back(std::move(node));
   }
   // A RetryNode's `node:` runs inside the RetryNode (validate.h: it has no edges).
@@ -120,6 +121,43 @@ core::Status CompiledGraph::compile_nodes() {
     nodes_[target].run_by_retry = true;
   }
   passed_out_ = keys_passed_out(*spec_);
+  return core::Status();
+}
+
+core::Status CompiledGraph::compile_cache(CompiledNode& node) {
+  if (!node.spec->cache) return core::Status();
+  std::vector<std::string> inputs;
+  auto add_input = [&inputs](const std::string& key) {
+    if (std::find(inputs.begin(), inputs.end(), key) == inputs.end()) inputs.push_back(key);
+  };
+  if (std::holds_alternative<RuleFields>(node.spec->fields)) {
+    if (node.condition) {
+      for (const std::string& key : node.condition->referenced_keys())
+        add_input(key);
+    }
+    // A key an earlier `set` of the node wrote is not an input of the later ones.
+    std::vector<std::string> set_so_far;
+    for (const auto& [key, expr] : node.sets) {
+      for (const std::string& read : expr.referenced_keys()) {
+        if (std::find(set_so_far.begin(), set_so_far.end(), read) == set_so_far.end()) {
+          add_input(read);
+        }
+      }
+      set_so_far.push_back(key.name);
+      node.cache_outputs.push_back(key.slot);
+    }
+  } else if (const auto* db = std::get_if<DbFields>(&node.spec->fields)) {
+    for (const std::string& key : db->params)
+      add_input(key);
+  } else if (const auto* sub = std::get_if<SubgraphFields>(&node.spec->fields)) {
+    for (const auto& [parent_key, child_key] : sub->input_mapping)
+      add_input(parent_key);
+    for (const auto& [child_key, parent_key] : sub->output_mapping)
+      node.cache_outputs.push_back(intern(parent_key));
+  }
+  auto cache = NodeCache::create(*node.spec->cache, std::move(inputs));
+  if (!cache.is_ok()) return cache.error();
+  node.cache = std::move(cache).value();
   return core::Status();
 }
 
@@ -210,7 +248,7 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
     stats.status = NodeStatus::kSkipped;
     return core::Status();
   }
-  core::Status result = execute(state, index);
+  core::Status result = node.cache ? execute_cached(state, index, stats) : execute(state, index);
   const auto end = std::chrono::steady_clock::now();
   stats.started = now - state.start;
   stats.duration = end - now;
@@ -232,6 +270,41 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   if (node.spec->on_error != OnError::kContinue) return error;
   std::unique_lock lock(state.context_mu);
   state.context->set(node.error_slot, error_json(error));
+  return core::Status();
+}
+
+core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
+                                           NodeStats& stats) const {
+  const CompiledNode& node = nodes_[index];
+  std::optional<std::string> key;
+  {
+    std::shared_lock lock(state.context_mu);
+    key = node.cache->key(*state.context);
+  }
+  if (!key) return execute(state, index);
+  if (std::optional<NodeCache::Writes> hit = node.cache->find(*key)) {
+    stats.cache_hit = true;
+    std::unique_lock lock(state.context_mu);
+    for (auto& [slot, value] : *hit)
+      state.context->set(slot, std::move(value));
+    return core::Status();
+  }
+  if (core::Status s = execute(state, index); !s.is_ok()) return s;  // failures are not kept
+  NodeCache::Writes writes;
+  {
+    std::shared_lock lock(state.context_mu);
+    auto keep = [&](Context::Slot slot) {
+      if (const Json* value = state.context->get(slot)) writes.emplace_back(slot, *value);
+    };
+    keep(node.result_slot);
+    const Json* result = state.context->get(node.result_slot);
+    // A RuleNode whose condition failed set nothing.
+    if (node.spec->kind != NodeKind::kRule || (result != nullptr && *result == true)) {
+      for (Context::Slot slot : node.cache_outputs)
+        keep(slot);
+    }
+  }
+  node.cache->put(std::move(*key), std::move(writes));
   return core::Status();
 }
 

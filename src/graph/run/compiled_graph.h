@@ -31,6 +31,7 @@
 #include "graph/integrations/sqlite.h"
 #include "graph/model/graph_spec.h"
 #include "graph/run/circuit_breaker.h"
+#include "graph/run/node_cache.h"
 #include "graph/run/run_result.h"
 
 namespace graph {
@@ -67,6 +68,10 @@ struct CompiledNode {
   std::optional<uint32_t> retried;          // Retry's `node:`
   bool run_by_retry = false;                // named by a RetryNode's `node:`
   std::unique_ptr<CircuitBreaker> breaker;  // CircuitBreaker's state across runs
+  std::unique_ptr<NodeCache> cache;         // `cache:`'s entries across runs
+  // What a cache entry keeps besides <id>_result: a RuleNode's `set` keys
+  // (when its condition passed), a SubgraphNode's output_mapping targets.
+  std::vector<Context::Slot> cache_outputs;
 };
 
 // One run: its Context and what each node did. Written by the node's own
@@ -112,6 +117,9 @@ class CompiledGraph {
   // The task of node `index`: decide run or skip, run, record.
   core::Status run_node(RunState& state, uint32_t index) const;
   core::Result<bool> any_edge_taken(RunState& state, const CompiledNode& node) const;
+  // execute(), or the node's kept result for the same inputs (`cache:`).
+  core::Status execute_cached(RunState& state, uint32_t index, NodeStats& stats) const;
+  core::Status compile_cache(CompiledNode& node);
   // What the node's kind does; writes its results into the Context.
   core::Status execute(RunState& state, uint32_t index) const;
   core::Status execute_rule(RunState& state, const CompiledNode& node) const;

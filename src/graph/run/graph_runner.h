@@ -45,6 +45,9 @@
 //                              breaker's state is kept per compiled graph,
 //                              across runs and threads.
 //   AINode, GrpcNode           fail with E001 "integration not available".
+// A node with `cache:` (RuleNode, DBNode, SubgraphNode) first looks up its
+// inputs in its compiled graph's NodeCache (run/node_cache.h) and, on a hit,
+// writes the kept result instead of running; NodeStats::cache_hit says so.
 #pragma once
 
 #include <memory>

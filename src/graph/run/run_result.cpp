@@ -30,11 +30,18 @@ size_t RunResult::count(NodeStatus status) const {
       nodes.begin(), nodes.end(), [status](const NodeStats& n) { return n.status == status; }));
 }
 
+size_t RunResult::cache_hits() const {
+  return static_cast<size_t>(
+      std::count_if(nodes.begin(), nodes.end(), [](const NodeStats& n) { return n.cache_hit; }));
+}
+
 std::string RunResult::summary() const {
   char time[32];
   std::snprintf(time, sizeof time, "%.1f us", static_cast<double>(duration.count()) / 1000.0);
+  const size_t hits = cache_hits();
   return std::to_string(nodes.size()) + " nodes: " + std::to_string(count(NodeStatus::kExecuted)) +
-         " executed, " + std::to_string(count(NodeStatus::kSkipped)) + " skipped, " +
+         " executed" + (hits ? " (" + std::to_string(hits) + " from cache)" : "") + ", " +
+         std::to_string(count(NodeStatus::kSkipped)) + " skipped, " +
          std::to_string(count(NodeStatus::kFailed)) + " failed in " + time;
 }
 

@@ -39,6 +39,7 @@ struct NodeStats {
   // zero for nodes that did not run.
   std::chrono::nanoseconds started{0};
   std::chrono::nanoseconds duration{0};
+  bool cache_hit = false;  // wrote its `cache:`d result instead of running
 };
 
 class RunResult {
@@ -54,7 +55,9 @@ class RunResult {
   std::chrono::nanoseconds duration{0};
 
   size_t count(NodeStatus status) const;
-  // "6 nodes: 4 executed, 2 skipped, 0 failed in 35.2 us"
+  size_t cache_hits() const;
+  // "6 nodes: 4 executed, 2 skipped, 0 failed in 35.2 us", and
+  // " (1 from cache)" after "executed" when a `cache:` served any.
   std::string summary() const;
 
  private:

@@ -264,6 +264,18 @@ TEST(LoaderErrorsTest, RetryNodeTarget) {
                {"E006", 4, 35, "s", "node", "'x' is already retried by 'r'"});
 }
 
+TEST(LoaderErrorsTest, CacheField) {
+  expect_error(load_error("nodes:\n  l: {node_type: LoopNode, while: \"x\", body: {nodes: {a: "
+                          "RuleNode}}, cache: true}\n"),
+               {"E004", 2, 0, "l", "cache", "a LoopNode cannot be cached"});
+  expect_error(load_error("nodes:\n  r: {node_type: RuleNode, cache: {ttl: 5}}\n"),
+               {"E004", 2, 0, "r", "cache", "unknown field 'ttl' for cache"});
+  expect_error(load_error("nodes:\n  r: {node_type: RuleNode, cache: {max_entries: 0}}\n"),
+               {"E004", 2, 0, "r", "cache.max_entries", ""});
+  expect_error(load_error("nodes:\n  r: {node_type: RuleNode, cache: [1]}\n"),
+               {"E004", 2, 0, "r", "cache", "expected true, false or a mapping"});
+}
+
 TEST(LoaderErrorsTest, CycleWithPath) {
   core::Error e = load_error(R"(nodes: {a: RuleNode, b: RuleNode, c: RuleNode, d: RuleNode}
 edges:

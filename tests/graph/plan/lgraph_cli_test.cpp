@@ -183,9 +183,20 @@ TEST_F(LgraphCliTest, ProfileReportsLatencyRealAllocationsAndPoolReuse) {
   EXPECT_GT(report["allocations_per_run"].get<double>(), 0) << "counts come from the real hook";
   EXPECT_EQ(report["context_pool"]["acquired"], 20);
   EXPECT_EQ(report["context_pool"]["reused"], 19);
+  EXPECT_EQ(report["cache_hits"], 0) << "loan.yaml caches nothing";
   Outcome pretty = lgraph("profile " + loan + " -n 5 --context " + kApplicant);
   ASSERT_EQ(pretty.exit_code, 0);
   EXPECT_NE(pretty.out.find("p99"), std::string::npos) << pretty.out;
+}
+
+TEST_F(LgraphCliTest, ProfileCountsCacheHits) {
+  const std::string file = write("cached.yaml", R"(
+nodes:
+  square: {node_type: RuleNode, cache: true, set: {r: "a * a"}}
+)");
+  Outcome r = lgraph("profile " + file + " -n 10 --output json --set a=3");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["cache_hits"], 9) << "every run after the first";
 }
 
 TEST_F(LgraphCliTest, AnAiNodeFailsTheRunAtRunTime) {
