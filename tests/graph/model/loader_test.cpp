@@ -415,5 +415,52 @@ TEST(LoaderTest, DeepInlineSubgraphsWithinTheLimitLoad) {
   EXPECT_EQ(at->nodes[0].id, "leaf");
 }
 
+// `try: &aN <graph N-1>, catch: *aN`, nested `levels` deep: each level doubles
+// the subgraphs that reading every alias in full would parse.
+std::string alias_bomb(int levels) {
+  std::string graph = "{nodes: {a: RuleNode}}";
+  for (int i = 1; i <= levels; ++i) {
+    std::string anchor = "a" + std::to_string(i);
+    graph = "{nodes: {t: {node_type: TryCatchNode, try: &" + anchor + " " + graph + ", catch: *" +
+            anchor + "}}}";
+  }
+  return "nodes: {top: {node_type: CircuitBreakerNode, body: " + graph + "}}\n";
+}
+
+// Found while writing fuzz/fuzz_graph_loader (fuzz/corpus/loader/alias_bomb.yaml):
+// 1.3 KB of YAML took the loader about a minute before aliases were bounded.
+TEST(LoaderTest, AliasBombIsRejectedQuickly) {
+  std::string text = alias_bomb(20);
+  auto start = std::chrono::steady_clock::now();
+  core::Error e = load_error(text);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(e.tag(), "E007") << e.to_string();
+  EXPECT_THAT(e.message(), ::testing::HasSubstr("aliases expanded"));
+  EXPECT_LT(elapsed, std::chrono::seconds(2));
+}
+
+TEST(LoaderTest, LongAliasChainIsRejected) {
+  // Each top-level entry nests the previous one a level deeper, so 2100 of
+  // them expand to millions of nodes 2100 levels deep; the text is two deep.
+  std::string text = "l0: &l0 [x]\n";
+  for (int i = 1; i <= 2100; ++i)
+    text += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [*l" + std::to_string(i - 1) +
+            "]\n";
+  EXPECT_EQ(load_error(text).tag(), "E007");
+}
+
+TEST(LoaderTest, SubgraphsReusedThroughAliasesLoad) {
+  auto g = load_ok(alias_bomb(3));
+  ASSERT_TRUE(g);
+  const GraphSpec* at = fields_of<CircuitBreakerFields>(*g, "top").body.get();
+  for (int i = 0; i < 3; ++i) {
+    const auto& f = fields_of<TryCatchFields>(*at, "t");
+    ASSERT_TRUE(f.try_body && f.catch_body);
+    EXPECT_EQ(f.catch_body->nodes.size(), 1u);
+    at = f.try_body.get();
+  }
+  EXPECT_EQ(at->nodes[0].id, "a");
+}
+
 }  // namespace
 }  // namespace graph
