@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/exec/graph_run.h"
-#include "core/exec/spin.h"
+#include "core/thread/spin.h"
 
 namespace core {
 
@@ -27,7 +27,8 @@ Executor::~Executor() {
     w.join();
 }
 
-Status Executor::run(TaskGraph& graph, void* run_arg) {
+Status Executor::run(TaskGraph& graph, void* run_arg, bool* alone) {
+  if (alone != nullptr) *alone = true;
   Result<const CompiledGraph*> compiled = graph.compiled();
   if (!compiled.is_ok()) return compiled.status();
   const CompiledGraph& g = *compiled.value();
@@ -44,6 +45,7 @@ Status Executor::run(TaskGraph& graph, void* run_arg) {
   const uint32_t cost = g.ns_per_task.load(std::memory_order_relaxed);
   const bool share = worker_count() > 0 && (cost == CompiledGraph::kUnknownCost ||
                                             cost >= config_.share_threshold.count());
+  if (alone != nullptr) *alone = !share;
   // The run is published lazily: a graph that never has two ready tasks at
   // once (a chain, a single task) never involves another thread. Only this
   // thread (participant 0) publishes; `pub` is its own.

@@ -56,8 +56,11 @@ class Executor {
 
   // Runs every task of `graph` respecting its edges; tasks that take a
   // `void*` get `run_arg`. kCycle if the graph has one; the first failing
-  // task's error (with its name as node id) otherwise.
-  Status run(TaskGraph& graph, void* run_arg = nullptr);
+  // task's error (with its name as node id) otherwise. When `alone` is given
+  // it is set before the first task starts: true when every task of this run
+  // will run on the calling thread, so that state only the run's tasks share
+  // needs no lock.
+  Status run(TaskGraph& graph, void* run_arg = nullptr, bool* alone = nullptr);
 
   // Runs fn on a worker (on the caller, at once, when there are no workers).
   template <class Fn>

@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "core/exec/spin.h"
+#include "core/thread/spin.h"
 
 namespace core {
 

@@ -271,6 +271,33 @@ TEST(ExecutorTest, GraphsOfDearTasksAreShared) {
   EXPECT_EQ(threads_running(zero, 8, std::chrono::microseconds(300), 3).size(), 2u);
 }
 
+TEST(ExecutorTest, RunSaysWhetherItStaysOnTheCallingThread) {
+  const std::thread::id caller = std::this_thread::get_id();
+  auto run = [&caller](ExecutorConfig config, int runs) {
+    Executor ex(config);
+    std::atomic<bool> elsewhere{false};
+    TaskGraph g;
+    for (int i = 0; i < 64; ++i) {
+      (void)g.add("t" + std::to_string(i), [&] {
+        if (std::this_thread::get_id() != caller) elsewhere = true;
+      });
+    }
+    bool alone = false;
+    for (int r = 0; r < runs; ++r) {
+      elsewhere = false;
+      EXPECT_TRUE(ex.run(g, nullptr, &alone).is_ok());
+      if (alone) {
+        EXPECT_FALSE(elsewhere.load()) << "alone must mean alone";
+      }
+    }
+    return alone;
+  };
+  EXPECT_TRUE(run({.workers = 1, .share_threshold = std::chrono::milliseconds(100)}, 5))
+      << "cheap tasks, once learnt";
+  EXPECT_FALSE(run({.workers = 1, .share_threshold = std::chrono::nanoseconds(0)}, 5));
+  EXPECT_TRUE(run({.workers = 0}, 1)) << "no workers: always alone";
+}
+
 TEST(ExecutorTest, TasksGetTheirRunsArgumentSoConcurrentRunsKeepTheirOwnState) {
   Executor ex(ExecutorConfig{.workers = 1});
   TaskGraph g;

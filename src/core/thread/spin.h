@@ -1,4 +1,4 @@
-// core/exec/spin.h: the pause instruction for busy-wait loops.
+// core/thread/spin.h: the pause instruction for busy-wait loops.
 #pragma once
 
 #if defined(__x86_64__) || defined(__i386__)
