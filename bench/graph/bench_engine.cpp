@@ -9,6 +9,7 @@
 // BM_EngineTrivial/{chain1000,parallel1000} vs BM_CoreTasks/...: per-node
 //   overhead of the engine on RuleNodes with nothing to do, against the core
 //   executor running empty tasks on the same shapes. Target: under 2x.
+//   `_untimed`: RunnerOptions::time_nodes off, so no clock reads per node.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -104,9 +105,10 @@ void per_node(benchmark::State& state) {
       1000, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
-void BM_EngineTrivial(benchmark::State& state, bool chain) {
+void BM_EngineTrivial(benchmark::State& state, bool chain, bool time_nodes) {
   core::Executor executor(core::ExecutorConfig{.workers = 1});
-  auto runner = make_runner(trivial_graph(chain), executor);
+  auto runner = make_runner(trivial_graph(chain), executor,
+                            graph::RunnerOptions{.pool_contexts = true, .time_nodes = time_nodes});
   const graph::Json input = graph::Json::object();
   for (auto _ : state) {
     auto r = runner->run(input);
@@ -114,8 +116,10 @@ void BM_EngineTrivial(benchmark::State& state, bool chain) {
   }
   per_node(state);
 }
-BENCHMARK_CAPTURE(BM_EngineTrivial, chain1000, true)->UseRealTime();
-BENCHMARK_CAPTURE(BM_EngineTrivial, parallel1000, false)->UseRealTime();
+BENCHMARK_CAPTURE(BM_EngineTrivial, chain1000, true, true)->UseRealTime();
+BENCHMARK_CAPTURE(BM_EngineTrivial, parallel1000, false, true)->UseRealTime();
+BENCHMARK_CAPTURE(BM_EngineTrivial, chain1000_untimed, true, false)->UseRealTime();
+BENCHMARK_CAPTURE(BM_EngineTrivial, parallel1000_untimed, false, false)->UseRealTime();
 
 // The core executor's raw figure on the same shapes: empty tasks.
 void BM_CoreTasks(benchmark::State& state, bool chain) {

@@ -34,7 +34,7 @@ Context::Slot Context::intern(std::string_view key) {
 void Context::set(Slot slot, Json value) {
   Entry& e = entries_[slot];
   if (!e.set) ++live_;
-  e.value = std::move(value);
+  e.value.swap(value);  // the old value leaves with `value`
   e.set = true;
 }
 
@@ -52,7 +52,9 @@ bool Context::erase(std::string_view key) {
 void Context::reset() {
   for (Entry& e : entries_) {
     e.set = false;
-    e.value = nullptr;  // frees strings, arrays and objects; keeps the key
+    // Frees strings, arrays and objects; keeps the key. Numbers, booleans and
+    // null own nothing: they stay, unset, for the next set() to overwrite.
+    if (e.value.is_structured() || e.value.is_string() || e.value.is_binary()) e.value = nullptr;
   }
   live_ = 0;
 }

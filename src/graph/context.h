@@ -5,7 +5,7 @@
 // and a pool only pays if the pooled object keeps its storage: reset()
 // forgets the values but keeps each key's entry, so a run that sets the same
 // keys as the last one allocates nothing for them (and, for numbers, bools
-// and null, nothing at all).
+// and null, nothing at all: reset() leaves those values in place, hidden).
 //
 // Keys a caller writes often can be interned: intern(key) returns a slot,
 // stable for the life of the Context (reset() keeps it), and set(slot, v)
@@ -53,6 +53,19 @@ class Context {
   Slot intern(std::string_view key);
   // Sets the key of `slot` (from intern() on this Context) to `value`.
   void set(Slot slot, Json value);
+  // The same for a boolean (every RuleNode's result): no JSON temporary, and
+  // no allocation or destruction when the slot held a boolean before.
+  // (A name of its own: an overload of set() would catch ints and pointers.)
+  void set_bool(Slot slot, bool value) {
+    Entry& e = entries_[slot];
+    live_ += e.set ? 0 : 1;
+    e.set = true;
+    if (e.value.is_boolean()) {
+      *e.value.get_ptr<bool*>() = value;
+    } else {
+      e.value = value;
+    }
+  }
   // The value of `slot`'s key, or nullptr when it is not set.
   const Json* get(Slot slot) const {
     const Entry& e = entries_[slot];

@@ -213,10 +213,11 @@ core::Status CompiledGraph::build_tasks() {
 }
 
 core::Status CompiledGraph::run(Context& context, core::Executor& executor,
-                                std::vector<NodeStats>& stats) {
+                                std::vector<NodeStats>& stats, bool time_nodes) {
   RunState state;
   state.context = &context;
   state.executor = &executor;
+  state.time_nodes = time_nodes;
   state.stats.resize(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i)
     state.stats[i].id = nodes_[i].spec->id;
@@ -225,7 +226,7 @@ core::Status CompiledGraph::run(Context& context, core::Executor& executor,
   if (const auto limit = spec_->timeout_ms) {
     state.deadline = state.start + std::chrono::milliseconds(*limit);
   }
-  core::Status status = executor.run(tasks_, &state);
+  core::Status status = executor.run(tasks_, &state, &state.alone);
   stats = std::move(state.stats);
   return status;
 }
@@ -233,25 +234,45 @@ core::Status CompiledGraph::run(Context& context, core::Executor& executor,
 core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   const CompiledNode& node = nodes_[index];
   // Its RetryNode runs it and fills its stats.
-  if (node.run_by_retry) return core::Status();
+  if (node.run_by_retry) [[unlikely]] {
+    return core::Status();
+  }
   NodeStats& stats = state.stats[index];
-  const auto now = std::chrono::steady_clock::now();
-  if (state.deadline && now > *state.deadline) {
+  // Two clock reads cost more than a trivial node; take them only when needed.
+  const bool timed = state.time_nodes || node.spec->timeout_ms || state.deadline;
+  const auto now =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  if (state.deadline && now > *state.deadline) [[unlikely]] {
     core::Error e = graph_error(GraphErrorCode::kTimeout,
                                 "the run exceeded its timeout_ms of " +
                                     std::to_string(spec_->timeout_ms.value_or(0)) + " ms");
     return at(std::move(e), node.spec->pos, node.spec->id);
   }
-  core::Result<bool> taken = any_edge_taken(state, node);
-  if (!taken.is_ok()) return taken.error();
-  if (!taken.value()) {
-    stats.status = NodeStatus::kSkipped;
-    return core::Status();
+  if (!node.incoming.empty()) {
+    core::Result<bool> taken = any_edge_taken(state, node);
+    if (!taken.is_ok()) [[unlikely]] {
+      return taken.error();
+    }
+    if (!taken.value()) {
+      stats.status = NodeStatus::kSkipped;
+      return core::Status();
+    }
   }
   core::Status result = node.cache ? execute_cached(state, index, stats) : execute(state, index);
-  const auto end = std::chrono::steady_clock::now();
-  stats.started = now - state.start;
-  stats.duration = end - now;
+  if (timed) {
+    stats.started = now - state.start;
+    stats.duration = std::chrono::steady_clock::now() - now;
+  }
+  if (result.is_ok() && !node.spec->timeout_ms) [[likely]] {
+    stats.status = NodeStatus::kExecuted;
+    return result;
+  }
+  return finish_node(state, node, stats, std::move(result));
+}
+
+[[gnu::noinline]] core::Status CompiledGraph::finish_node(RunState& state, const CompiledNode& node,
+                                                          NodeStats& stats,
+                                                          core::Status result) const {
   const std::optional<uint32_t> limit = node.spec->timeout_ms;
   if (result.is_ok() && limit && stats.duration > std::chrono::milliseconds(*limit)) {
     result = graph_error(
@@ -268,7 +289,7 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   stats.status = NodeStatus::kFailed;
   core::Error error = at(result.error(), node.spec->pos, node.spec->id);
   if (node.spec->on_error != OnError::kContinue) return error;
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   state.context->set(node.error_slot, error_json(error));
   return core::Status();
 }
@@ -278,13 +299,13 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
   const CompiledNode& node = nodes_[index];
   std::optional<std::string> key;
   {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     key = node.cache->key(*state.context);
   }
   if (!key) return execute(state, index);
   if (std::optional<NodeCache::Writes> hit = node.cache->find(*key)) {
     stats.cache_hit = true;
-    std::unique_lock lock(state.context_mu);
+    auto lock = state.write_lock();
     for (auto& [slot, value] : *hit)
       state.context->set(slot, std::move(value));
     return core::Status();
@@ -292,7 +313,7 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
   if (core::Status s = execute(state, index); !s.is_ok()) return s;  // failures are not kept
   NodeCache::Writes writes;
   {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     auto keep = [&](Context::Slot slot) {
       if (const Json* value = state.context->get(slot)) writes.emplace_back(slot, *value);
     };
@@ -309,7 +330,6 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
 }
 
 core::Result<bool> CompiledGraph::any_edge_taken(RunState& state, const CompiledNode& node) const {
-  if (node.incoming.empty()) return true;
   for (const CompiledEdge& edge : node.incoming) {
     if (state.stats[edge.from].status != NodeStatus::kExecuted) continue;
     if (edge.branch != Branch::kAny &&
@@ -317,7 +337,7 @@ core::Result<bool> CompiledGraph::any_edge_taken(RunState& state, const Compiled
       continue;
     }
     if (edge.rule) {
-      std::shared_lock lock(state.context_mu);
+      auto lock = state.read_lock();
       core::Result<bool> holds = edge.rule->evaluate_bool(*state.context);
       if (!holds.is_ok()) {
         core::Error e = holds.error();

@@ -26,6 +26,7 @@
 #include "core/exec/executor.h"
 #include "core/exec/task_graph.h"
 #include "core/memory/object_pool.h"
+#include "core/thread/rw_spin_lock.h"
 #include "graph/context.h"
 #include "graph/expr/expression.h"
 #include "graph/integrations/sqlite.h"
@@ -79,11 +80,26 @@ struct CompiledNode {
 struct RunState {
   Context* context = nullptr;
   core::Executor* executor = nullptr;  // also runs the run's subgraphs
-  std::shared_mutex context_mu;        // nodes read under shared, write under unique
+  bool time_nodes = true;              // fill NodeStats::started and duration
+  // Set by the executor before the first node: every node of the run runs
+  // on one thread, so the Context needs no lock.
+  bool alone = false;
+
+  // Locks on the Context: nodes read under shared and write under unique,
+  // unless the run is alone.
+  std::shared_lock<core::RwSpinLock> read_lock() {
+    return alone ? std::shared_lock(context_mu, std::defer_lock) : std::shared_lock(context_mu);
+  }
+  std::unique_lock<core::RwSpinLock> write_lock() {
+    return alone ? std::unique_lock(context_mu, std::defer_lock) : std::unique_lock(context_mu);
+  }
   std::vector<NodeStats> stats;
   std::vector<uint8_t> branch_taken;  // a ConditionalNode's outcome
   std::chrono::steady_clock::time_point start;
   std::optional<std::chrono::steady_clock::time_point> deadline;
+
+ private:
+  core::RwSpinLock context_mu;
 };
 
 class CompiledGraph {
@@ -104,8 +120,12 @@ class CompiledGraph {
   const std::vector<std::string>& passed_out() const { return passed_out_; }
 
   // Runs every node over `context` on `executor`; `stats` gets one entry per
-  // node (ids filled in) whether the run succeeds or not.
-  core::Status run(Context& context, core::Executor& executor, std::vector<NodeStats>& stats);
+  // node (ids filled in) whether the run succeeds or not. Without
+  // `time_nodes`, only nodes with a timeout are clocked (and the others'
+  // started/duration stay zero): nested runs, whose stats nobody sees, skip
+  // the two clock reads a node.
+  core::Status run(Context& context, core::Executor& executor, std::vector<NodeStats>& stats,
+                   bool time_nodes);
 
  private:
   explicit CompiledGraph(GraphRef spec);
@@ -116,13 +136,18 @@ class CompiledGraph {
 
   // The task of node `index`: decide run or skip, run, record.
   core::Status run_node(RunState& state, uint32_t index) const;
+  // Whether an incoming edge was taken (node.incoming is not empty).
   core::Result<bool> any_edge_taken(RunState& state, const CompiledNode& node) const;
+  // What run_node does past the common case: a node timeout, a failure.
+  core::Status finish_node(RunState& state, const CompiledNode& node, NodeStats& stats,
+                           core::Status result) const;
   // execute(), or the node's kept result for the same inputs (`cache:`).
   core::Status execute_cached(RunState& state, uint32_t index, NodeStats& stats) const;
   core::Status compile_cache(CompiledNode& node);
   // What the node's kind does; writes its results into the Context.
   core::Status execute(RunState& state, uint32_t index) const;
   core::Status execute_rule(RunState& state, const CompiledNode& node) const;
+  core::Status apply_sets(RunState& state, const CompiledNode& node) const;
   core::Status execute_conditional(RunState& state, uint32_t index) const;
   core::Status execute_db(RunState& state, const CompiledNode& node) const;
   core::Status execute_subgraph(RunState& state, const CompiledNode& node) const;

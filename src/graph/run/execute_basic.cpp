@@ -12,38 +12,45 @@ namespace graph {
 core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& node) const {
   bool passed = true;
   if (node.condition) {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     core::Result<bool> holds = node.condition->evaluate_bool(*state.context);
     if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
     passed = holds.value();
   }
-  if (passed) {
-    // In order, each seeing the ones before it.
-    for (const auto& [key, expr] : node.sets) {
-      core::Result<Json> value = [&] {
-        std::shared_lock lock(state.context_mu);
-        return expr.evaluate(*state.context);
-      }();
-      if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key.name);
-      std::unique_lock lock(state.context_mu);
-      state.context->set(key.slot, std::move(value).value());
-    }
+  if (passed && !node.sets.empty()) {
+    if (core::Status s = apply_sets(state, node); !s.is_ok()) return s;
   }
-  std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_slot, passed);
+  auto lock = state.write_lock();
+  state.context->set_bool(node.result_slot, passed);
+  return core::Status();
+}
+
+// Out of line: its JSON temporaries would make every RuleNode's frame large.
+[[gnu::noinline]] core::Status CompiledGraph::apply_sets(RunState& state,
+                                                         const CompiledNode& node) const {
+  // In order, each seeing the ones before it.
+  for (const auto& [key, expr] : node.sets) {
+    core::Result<Json> value = [&] {
+      auto lock = state.read_lock();
+      return expr.evaluate(*state.context);
+    }();
+    if (!value.is_ok()) return core::Error(value.error()).with_field("set." + key.name);
+    auto lock = state.write_lock();
+    state.context->set(key.slot, std::move(value).value());
+  }
   return core::Status();
 }
 
 core::Status CompiledGraph::execute_conditional(RunState& state, uint32_t index) const {
   const CompiledNode& node = nodes_[index];
   core::Result<bool> holds = [&] {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     return node.condition->evaluate_bool(*state.context);
   }();
   if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
   state.branch_taken[index] = holds.value() ? 1 : 0;
-  std::unique_lock lock(state.context_mu);
-  state.context->set(node.result_slot, holds.value());
+  auto lock = state.write_lock();
+  state.context->set_bool(node.result_slot, holds.value());
   return core::Status();
 }
 
@@ -52,7 +59,7 @@ core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node
   std::vector<Json> params;
   params.reserve(fields.params.size());
   {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     for (size_t i = 0; i < fields.params.size(); ++i) {
       auto value =
           required_key(*state.context, fields.params[i], "params[" + std::to_string(i) + "]");
@@ -62,7 +69,7 @@ core::Status CompiledGraph::execute_db(RunState& state, const CompiledNode& node
   }
   core::Result<Json> rows = node.database->query(fields.query, params);
   if (!rows.is_ok()) return core::Error(rows.error()).with_field("query");
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   state.context->set(node.result_slot, std::move(rows).value());
   return core::Status();
 }

@@ -49,15 +49,15 @@ core::Status CompiledGraph::run_guarded(RunState& state, CompiledGraph& body,
                                         const Json* error) const {
   core::Pooled<Context> context = body.contexts().acquire();
   {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     *context = *state.context;
   }
   if (error != nullptr) context->set("error", *error);
   std::vector<NodeStats> stats;
-  if (core::Status s = body.run(*context, *state.executor, stats); !s.is_ok()) return s;
+  if (core::Status s = body.run(*context, *state.executor, stats, false); !s.is_ok()) return s;
   // A key the body did not set this time goes back unchanged: no node that
   // may run alongside this one writes it (validate.h), so nothing is lost.
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   for (const std::string& key : body.passed_out()) {
     if (const Json* value = context->find(key)) state.context->set(key, *value);
   }
@@ -74,7 +74,7 @@ core::Status CompiledGraph::execute_try_catch(RunState& state, const CompiledNod
     }
     result["error"] = error;
   }
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   state.context->set(node.result_slot, std::move(result));
   return core::Status();
 }
@@ -99,7 +99,7 @@ core::Status CompiledGraph::execute_retry(RunState& state, const CompiledNode& n
     core::Status status = node.retried ? run_retried_node(state, *node.retried)
                                        : run_guarded(state, *node.child, nullptr);
     if (status.is_ok()) {
-      std::unique_lock lock(state.context_mu);
+      auto lock = state.write_lock();
       state.context->set(node.result_slot, Json{{"attempts", attempt}});
       return status;
     }
@@ -150,7 +150,7 @@ core::Status CompiledGraph::execute_circuit_breaker(RunState& state,
   breaker.record(admission, status.is_ok(), Clock::now());
   if (!status.is_ok()) return status;
   const CircuitBreaker::Snapshot after = breaker.snapshot();
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   state.context->set(node.result_slot,
                      Json{{"state", circuit_state_name(after.state)},
                           {"probe", admission == CircuitBreaker::Admission::kProbe}});

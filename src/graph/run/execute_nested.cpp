@@ -12,7 +12,7 @@ core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode
   const auto& fields = std::get<SubgraphFields>(node.spec->fields);
   core::Pooled<Context> child = node.child->contexts().acquire();
   {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     for (const auto& [parent_key, child_key] : fields.input_mapping) {
       auto value = required_key(*state.context, parent_key, "input_mapping." + parent_key);
       if (!value.is_ok()) return value.error();
@@ -20,10 +20,10 @@ core::Status CompiledGraph::execute_subgraph(RunState& state, const CompiledNode
     }
   }
   std::vector<NodeStats> child_stats;
-  if (core::Status s = node.child->run(*child, *state.executor, child_stats); !s.is_ok()) {
+  if (core::Status s = node.child->run(*child, *state.executor, child_stats, false); !s.is_ok()) {
     return s;
   }
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   for (const auto& [child_key, parent_key] : fields.output_mapping) {
     const Json* value = child->find(child_key);
     if (value == nullptr) {
@@ -50,14 +50,15 @@ core::Status CompiledGraph::execute_loop(RunState& state, const CompiledNode& no
   // Every iteration starts from the parent's Context as it was when the loop began.
   Context base;
   {
-    std::shared_lock lock(state.context_mu);
+    auto lock = state.read_lock();
     base = *state.context;
   }
   Json collected = Json::array();
   uint64_t iterations = 0;
   std::vector<NodeStats> stats;
   auto run_body = [&](Context& context) -> core::Status {
-    if (core::Status s = node.child->run(context, *state.executor, stats); !s.is_ok()) return s;
+    if (core::Status s = node.child->run(context, *state.executor, stats, false); !s.is_ok())
+      return s;
     ++iterations;
     if (fields.collect) {
       const Json* value = context.find(*fields.collect);
@@ -96,7 +97,7 @@ core::Status CompiledGraph::execute_loop(RunState& state, const CompiledNode& no
       if (core::Status s = run_body(*context); !s.is_ok()) return s;
     }
   }
-  std::unique_lock lock(state.context_mu);
+  auto lock = state.write_lock();
   state.context->set(node.result_slot, fields.collect ? std::move(collected) : Json(iterations));
   return core::Status();
 }

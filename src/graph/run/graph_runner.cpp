@@ -32,7 +32,8 @@ core::Result<RunResult> GraphRunner::run_in(RunResult result, const Json& input)
   if (core::Status s = context.merge(input); !s.is_ok()) return s.error();
 
   const auto start = std::chrono::steady_clock::now();
-  if (core::Status s = compiled_->run(context, executor_, result.nodes); !s.is_ok()) {
+  if (core::Status s = compiled_->run(context, executor_, result.nodes, options_.time_nodes);
+      !s.is_ok()) {
     return s.error();
   }
   result.duration = std::chrono::steady_clock::now() - start;
