@@ -394,6 +394,35 @@ TEST_F(GraphRunnerTest, IndependentSlowNodesOverlap) {
       << b.started.count() << ", +" << b.duration.count() << ") ns";
 }
 
+TEST_F(GraphRunnerTest, WithoutNodeClocksOnlyNodesWithATimeoutAreTimed) {
+  std::string slow = "contains(big, -1)";
+  for (int k = 2; k <= 12; ++k)
+    slow += " || contains(big, -" + std::to_string(k) + ")";
+  auto spec = load_graph_text("nodes:\n  plain: {node_type: RuleNode, condition: \"" + slow +
+                                  "\"}\n  limited: {node_type: RuleNode, timeout_ms: 1, "
+                                  "condition: \"" +
+                                  slow + "\"}\n",
+                              "t.yaml", ".");
+  ASSERT_TRUE(spec.is_ok()) << spec.error().to_string();
+  auto g = GraphRunner::create(spec.value(), executor_, RunnerOptions{.time_nodes = false});
+  ASSERT_TRUE(g.is_ok());
+  Json big = Json::array();
+  for (int i = 0; i < 500000; ++i)
+    big.push_back(i);
+  auto r = g.value()->run({{"big", big}});
+  ASSERT_FALSE(r.is_ok()) << "the node with a timeout is still clocked";
+  EXPECT_EQ(r.error().tag(), "E005");
+  EXPECT_EQ(r.error().context().node_id, "limited");
+
+  auto ok = GraphRunner::create(load_graph_text("nodes: {a: RuleNode}", "t.yaml", ".").value(),
+                                executor_, RunnerOptions{.time_nodes = false});
+  ASSERT_TRUE(ok.is_ok());
+  auto quick = ok.value()->run(Json::object());
+  ASSERT_TRUE(quick.is_ok());
+  EXPECT_EQ(quick.value().nodes[0].status, NodeStatus::kExecuted);
+  EXPECT_EQ(quick.value().nodes[0].duration.count(), 0) << "not clocked";
+}
+
 TEST_F(GraphRunnerTest, TimeoutsOfNodesAndOfTheRunAreE005) {
   std::string slow = "contains(big, -1)";
   for (int k = 2; k <= 12; ++k)
