@@ -248,7 +248,7 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
                                     std::to_string(spec_->timeout_ms.value_or(0)) + " ms");
     return at(std::move(e), node.spec->pos, node.spec->id);
   }
-  if (!node.incoming.empty()) {
+  if (!node.incoming.empty() && !plain_edge_taken(state, node)) {
     core::Result<bool> taken = any_edge_taken(state, node);
     if (!taken.is_ok()) [[unlikely]] {
       return taken.error();
@@ -327,6 +327,17 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
   }
   node.cache->put(std::move(*key), std::move(writes));
   return core::Status();
+}
+
+bool CompiledGraph::plain_edge_taken(const RunState& state, const CompiledNode& node) {
+  for (const CompiledEdge& edge : node.incoming) {
+    if (!edge.rule && state.stats[edge.from].status == NodeStatus::kExecuted &&
+        (edge.branch == Branch::kAny ||
+         (state.branch_taken[edge.from] != 0) == (edge.branch == Branch::kOnTrue))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 core::Result<bool> CompiledGraph::any_edge_taken(RunState& state, const CompiledNode& node) const {

@@ -136,6 +136,9 @@ class CompiledGraph {
 
   // The task of node `index`: decide run or skip, run, record.
   core::Status run_node(RunState& state, uint32_t index) const;
+  // Whether an incoming edge without a rule was taken: the common case,
+  // decided without evaluating anything.
+  static bool plain_edge_taken(const RunState& state, const CompiledNode& node);
   // Whether an incoming edge was taken (node.incoming is not empty).
   core::Result<bool> any_edge_taken(RunState& state, const CompiledNode& node) const;
   // What run_node does past the common case: a node timeout, a failure.
