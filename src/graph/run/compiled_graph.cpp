@@ -222,11 +222,19 @@ core::Status CompiledGraph::run(Context& context, core::Executor& executor,
   for (size_t i = 0; i < nodes_.size(); ++i)
     state.stats[i].id = nodes_[i].spec->id;
   state.branch_taken.assign(nodes_.size(), 0);
-  state.start = std::chrono::steady_clock::now();
+  state.span.start();
   if (const auto limit = spec_->timeout_ms) {
-    state.deadline = state.start + std::chrono::milliseconds(*limit);
+    state.deadline = state.span.start_time() + std::chrono::milliseconds(*limit);
   }
   core::Status status = executor.run(tasks_, &state, &state.alone);
+  if (time_nodes) {
+    // The nodes recorded ticks (RunState::record); now the span knows their rate.
+    state.span.stop();
+    for (NodeStats& s : state.stats) {
+      s.started = state.span.to_ns(static_cast<uint64_t>(s.started.count()));
+      s.duration = state.span.to_ns(static_cast<uint64_t>(s.duration.count()));
+    }
+  }
   stats = std::move(state.stats);
   return status;
 }
@@ -238,10 +246,12 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
     return core::Status();
   }
   NodeStats& stats = state.stats[index];
-  // Two clock reads cost more than a trivial node; take them only when needed.
-  const bool timed = state.time_nodes || node.spec->timeout_ms || state.deadline;
+  // Timeouts need real time (steady_clock, ~30 ns a read); the stats only
+  // ticks (~10 ns), converted when the run ends.
+  const bool clocked = node.spec->timeout_ms || state.deadline;
   const auto now =
-      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+      clocked ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  const uint64_t ticks = state.time_nodes ? core::TickClock::now() : 0;
   if (state.deadline && now > *state.deadline) [[unlikely]] {
     core::Error e = graph_error(GraphErrorCode::kTimeout,
                                 "the run exceeded its timeout_ms of " +
@@ -259,27 +269,30 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
     }
   }
   core::Status result = node.cache ? execute_cached(state, index, stats) : execute(state, index);
-  if (timed) {
-    stats.started = now - state.start;
-    stats.duration = std::chrono::steady_clock::now() - now;
-  }
+  if (state.time_nodes) state.record(stats, ticks);
   if (result.is_ok() && !node.spec->timeout_ms) [[likely]] {
     stats.status = NodeStatus::kExecuted;
     return result;
   }
-  return finish_node(state, node, stats, std::move(result));
+  const std::chrono::nanoseconds ran =
+      clocked ? std::chrono::steady_clock::now() - now : std::chrono::nanoseconds(0);
+  if (clocked && !state.time_nodes) {
+    stats.started = now - state.span.start_time();
+    stats.duration = ran;
+  }
+  return finish_node(state, node, stats, ran, std::move(result));
 }
 
 [[gnu::noinline]] core::Status CompiledGraph::finish_node(RunState& state, const CompiledNode& node,
                                                           NodeStats& stats,
+                                                          std::chrono::nanoseconds ran,
                                                           core::Status result) const {
   const std::optional<uint32_t> limit = node.spec->timeout_ms;
-  if (result.is_ok() && limit && stats.duration > std::chrono::milliseconds(*limit)) {
+  if (result.is_ok() && limit && ran > std::chrono::milliseconds(*limit)) {
     result = graph_error(
         GraphErrorCode::kTimeout,
         "node ran " +
-            std::to_string(
-                std::chrono::duration_cast<std::chrono::milliseconds>(stats.duration).count()) +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(ran).count()) +
             " ms, more than its timeout_ms of " + std::to_string(*limit) + " ms");
   }
   if (result.is_ok()) {

@@ -27,6 +27,7 @@
 #include "core/exec/task_graph.h"
 #include "core/memory/object_pool.h"
 #include "core/thread/rw_spin_lock.h"
+#include "core/time/tick_clock.h"
 #include "graph/context.h"
 #include "graph/expr/expression.h"
 #include "graph/integrations/sqlite.h"
@@ -95,8 +96,16 @@ struct RunState {
   }
   std::vector<NodeStats> stats;
   std::vector<uint8_t> branch_taken;  // a ConditionalNode's outcome
-  std::chrono::steady_clock::time_point start;
+  core::TickSpan span;                // the run's start, and the rate of its node ticks
   std::optional<std::chrono::steady_clock::time_point> deadline;
+
+  // With time_nodes, while the run lasts a node's started and duration hold
+  // TickClock ticks (from the run's start, and since `start_ticks`); run()
+  // converts them to nanoseconds when the run ends.
+  void record(NodeStats& stats, uint64_t start_ticks) const {
+    stats.started = std::chrono::nanoseconds(start_ticks - span.start_ticks());
+    stats.duration = std::chrono::nanoseconds(core::TickClock::now() - start_ticks);
+  }
 
  private:
   core::RwSpinLock context_mu;
@@ -142,8 +151,9 @@ class CompiledGraph {
   // Whether an incoming edge was taken (node.incoming is not empty).
   core::Result<bool> any_edge_taken(RunState& state, const CompiledNode& node) const;
   // What run_node does past the common case: a node timeout, a failure.
+  // `ran` is the node's real duration when it has a timeout to check.
   core::Status finish_node(RunState& state, const CompiledNode& node, NodeStats& stats,
-                           core::Status result) const;
+                           std::chrono::nanoseconds ran, core::Status result) const;
   // execute(), or the node's kept result for the same inputs (`cache:`).
   core::Status execute_cached(RunState& state, uint32_t index, NodeStats& stats) const;
   core::Status compile_cache(CompiledNode& node);

@@ -81,11 +81,10 @@ core::Status CompiledGraph::execute_try_catch(RunState& state, const CompiledNod
 
 core::Status CompiledGraph::run_retried_node(RunState& state, uint32_t index) const {
   const CompiledNode& node = nodes_[index];
-  const auto begin = Clock::now();
+  const uint64_t begin = core::TickClock::now();
   core::Status status = execute(state, index);
   NodeStats& stats = state.stats[index];
-  stats.started = begin - state.start;
-  stats.duration = Clock::now() - begin;
+  if (state.time_nodes) state.record(stats, begin);
   stats.status = status.is_ok() ? NodeStatus::kExecuted : NodeStatus::kFailed;
   if (status.is_ok()) return status;
   return at(status.error(), node.spec->pos, node.spec->id);
