@@ -1,15 +1,23 @@
 #include "core/time/tick_clock.h"
 
-#include <fstream>
-#include <string>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
 
 namespace core {
 
 bool TickClock::kernel_keeps_time_with_tsc() {
 #if defined(__x86_64__) || defined(__i386__)
-  std::ifstream source("/sys/devices/system/clocksource/clocksource0/current_clocksource");
-  std::string name;
-  return static_cast<bool>(source >> name) && name == "tsc";
+  // Plain read(2), not a stream: no allocation (which the memory metrics
+  // would count against whoever first asks for the time).
+  const int fd = ::open("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+                        O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char name[16] = {};
+  const ssize_t n = ::read(fd, name, sizeof name - 1);
+  ::close(fd);
+  return n >= 3 && std::strncmp(name, "tsc", 3) == 0 && (n == 3 || name[3] == '\n');
 #else
   return false;
 #endif
