@@ -1,5 +1,7 @@
 #include "graph/model/validate.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -122,6 +124,43 @@ std::optional<core::Error> check_retried(const GraphSpec& spec, const NodeSpec& 
   return std::nullopt;
 }
 
+// RetryNodes that name each other (a retries b, b retries a) would run each
+// other for ever. The `node:` references form chains (each node is retried
+// at most once), walked once each: O(nodes).
+void check_retry_cycles(const GraphSpec& spec, FirstError& first) {
+  auto retried_by = [&spec](const NodeSpec& node) -> const NodeSpec* {
+    const auto* r = std::get_if<RetryFields>(&node.fields);
+    return r && r->node ? spec.find(r->node->id) : nullptr;
+  };
+  enum : uint8_t { kUnseen, kOnPath, kDone };
+  std::vector<uint8_t> state(spec.nodes.size(), kUnseen);
+  auto index = [&spec](const NodeSpec* node) {
+    return static_cast<size_t>(node - spec.nodes.data());
+  };
+  for (const NodeSpec& start : spec.nodes) {
+    std::vector<const NodeSpec*> path;
+    for (const NodeSpec* at = &start; at != nullptr && state[index(at)] != kDone;
+         at = retried_by(*at)) {
+      if (state[index(at)] == kOnPath) {
+        std::string message = "RetryNodes retry each other: ";
+        auto from = std::find(path.begin(), path.end(), at);
+        for (auto it = from; it != path.end(); ++it)
+          message += (*it)->id + " -> ";
+        message += at->id;
+        const auto& ref = *std::get<RetryFields>((*from)->fields).node;
+        core::Error e = located(std::move(message), ref.pos);
+        e.with_node((*from)->id).with_field("node");
+        first.offer(ref.pos, std::move(e));
+        break;
+      }
+      state[index(at)] = kOnPath;
+      path.push_back(at);
+    }
+    for (const NodeSpec* node : path)
+      state[index(node)] = kDone;
+  }
+}
+
 void check_node_refs(const GraphSpec& spec, const core::Dag& dag, FirstError& first) {
   std::unordered_map<std::string, std::string> retried;  // node -> its RetryNode
   for (const NodeSpec& node : spec.nodes) {
@@ -142,6 +181,7 @@ void check_node_refs(const GraphSpec& spec, const core::Dag& dag, FirstError& fi
       }
     }
   }
+  check_retry_cycles(spec, first);
 }
 
 const EdgeSpec* find_edge(const GraphSpec& spec, const std::string& from, const std::string& to) {

@@ -45,22 +45,40 @@ bool wrapped(std::string_view s) {
   return false;
 }
 
-// An edge rule as a guard: its text without negations and outer parentheses.
+// Whether a leading `!`/`not` applies to all of `s`: `!` binds tighter than
+// any binary operator, so `!a || b` negates only `a`. True for a fully
+// parenthesised text or a plain path (`ok`, `order.items[0].paid`).
+bool one_operand(std::string_view s) {
+  if (wrapped(s)) return true;
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool path_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '[' || c == ']';
+    if (!path_char) return false;
+  }
+  return true;
+}
+
+// An edge rule as a guard: its text without outer parentheses and without the
+// negations that apply to the whole of it.
 Guard rule_guard(uint32_t source, std::string_view text) {
   bool positive = true;
   for (;;) {
     text = trim(text);
+    std::string_view rest;
     if (!text.empty() && text.front() == '!' && text.substr(0, 2) != "!=") {
-      text.remove_prefix(1);
+      rest = trim(text.substr(1));
     } else if (text.substr(0, 3) == "not" && text.size() > 3 &&
                (text[3] == ' ' || text[3] == '(')) {
-      text.remove_prefix(3);
+      rest = trim(text.substr(3));
     } else if (wrapped(text)) {
       text = text.substr(1, text.size() - 2);
       continue;
     } else {
       break;
     }
+    if (!one_operand(rest)) break;
+    text = rest;
     positive = !positive;
   }
   return Guard{source, std::string(text), positive};

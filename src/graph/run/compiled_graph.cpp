@@ -191,8 +191,15 @@ core::Status CompiledGraph::compile_edges() {
       auto rule = compile_expression(*spec.rule, spec.to, "rule");
       if (!rule.is_ok()) return rule.error();
       edge.rule = std::move(rule).value();
+      edge.rule_index = rule_count_++;
     }
     nodes_[index_of(spec.to)].incoming.push_back(std::move(edge));
+  }
+  // The incoming vectors are complete, so pointers into them stay valid.
+  for (uint32_t to = 0; to < nodes_.size(); ++to) {
+    for (const CompiledEdge& edge : nodes_[to].incoming) {
+      if (edge.rule) nodes_[edge.from].outgoing_rules.push_back(OutgoingRule{&edge, to});
+    }
   }
   return core::Status();
 }
@@ -222,6 +229,7 @@ core::Status CompiledGraph::run(Context& context, core::Executor& executor,
   for (size_t i = 0; i < nodes_.size(); ++i)
     state.stats[i].id = nodes_[i].spec->id;
   state.branch_taken.assign(nodes_.size(), 0);
+  state.rule_held.assign(rule_count_, 0);
   state.span.start();
   if (const auto limit = spec_->timeout_ms) {
     state.deadline = state.span.start_time() + std::chrono::milliseconds(*limit);
@@ -258,21 +266,15 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
                                     std::to_string(spec_->timeout_ms.value_or(0)) + " ms");
     return at(std::move(e), node.spec->pos, node.spec->id);
   }
-  if (!node.incoming.empty() && !plain_edge_taken(state, node)) {
-    core::Result<bool> taken = any_edge_taken(state, node);
-    if (!taken.is_ok()) [[unlikely]] {
-      return taken.error();
-    }
-    if (!taken.value()) {
-      stats.status = NodeStatus::kSkipped;
-      return core::Status();
-    }
+  if (!node.incoming.empty() && !any_edge_taken(state, node)) {
+    stats.status = NodeStatus::kSkipped;
+    return core::Status();
   }
   core::Status result = node.cache ? execute_cached(state, index, stats) : execute(state, index);
   if (state.time_nodes) state.record(stats, ticks);
   if (result.is_ok() && !node.spec->timeout_ms) [[likely]] {
     stats.status = NodeStatus::kExecuted;
-    return result;
+    return node.outgoing_rules.empty() ? result : decide_rules(state, node);
   }
   const std::chrono::nanoseconds ran =
       clocked ? std::chrono::steady_clock::now() - now : std::chrono::nanoseconds(0);
@@ -297,7 +299,7 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
   }
   if (result.is_ok()) {
     stats.status = NodeStatus::kExecuted;
-    return core::Status();
+    return decide_rules(state, node);
   }
   stats.status = NodeStatus::kFailed;
   core::Error error = at(result.error(), node.spec->pos, node.spec->id);
@@ -342,37 +344,31 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
   return core::Status();
 }
 
-bool CompiledGraph::plain_edge_taken(const RunState& state, const CompiledNode& node) {
+bool CompiledGraph::any_edge_taken(const RunState& state, const CompiledNode& node) {
   for (const CompiledEdge& edge : node.incoming) {
-    if (!edge.rule && state.stats[edge.from].status == NodeStatus::kExecuted &&
+    if (state.stats[edge.from].status == NodeStatus::kExecuted &&
         (edge.branch == Branch::kAny ||
-         (state.branch_taken[edge.from] != 0) == (edge.branch == Branch::kOnTrue))) {
+         (state.branch_taken[edge.from] != 0) == (edge.branch == Branch::kOnTrue)) &&
+        (!edge.rule || state.rule_held[edge.rule_index] != 0)) {
       return true;
     }
   }
   return false;
 }
 
-core::Result<bool> CompiledGraph::any_edge_taken(RunState& state, const CompiledNode& node) const {
-  for (const CompiledEdge& edge : node.incoming) {
-    if (state.stats[edge.from].status != NodeStatus::kExecuted) continue;
-    if (edge.branch != Branch::kAny &&
-        (state.branch_taken[edge.from] != 0) != (edge.branch == Branch::kOnTrue)) {
-      continue;
+core::Status CompiledGraph::decide_rules(RunState& state, const CompiledNode& node) const {
+  auto lock = state.read_lock();
+  for (const OutgoingRule& out : node.outgoing_rules) {
+    const CompiledEdge& edge = *out.edge;
+    core::Result<bool> holds = edge.rule->evaluate_bool(*state.context);
+    if (!holds.is_ok()) {
+      core::Error e = holds.error();
+      e.with_file(edge.pos.file, edge.pos.line, edge.pos.column).with_field("rule");
+      return at(std::move(e), edge.pos, nodes_[out.to].spec->id);
     }
-    if (edge.rule) {
-      auto lock = state.read_lock();
-      core::Result<bool> holds = edge.rule->evaluate_bool(*state.context);
-      if (!holds.is_ok()) {
-        core::Error e = holds.error();
-        e.with_file(edge.pos.file, edge.pos.line, edge.pos.column).with_field("rule");
-        return at(std::move(e), edge.pos, node.spec->id);
-      }
-      if (!holds.value()) continue;
-    }
-    return true;
+    state.rule_held[edge.rule_index] = holds.value() ? 1 : 0;
   }
-  return false;
+  return core::Status();
 }
 
 core::Status CompiledGraph::execute(RunState& state, uint32_t index) const {

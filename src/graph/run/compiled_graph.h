@@ -47,7 +47,15 @@ struct CompiledEdge {
   uint32_t from = 0;
   Branch branch = Branch::kAny;
   std::optional<Expression> rule;
+  uint32_t rule_index = 0;  // where the run keeps the rule's outcome (RunState::rule_held)
   SourcePos pos;
+};
+
+// An edge with a rule, as its source sees it: the source evaluates the rule
+// as soon as it has run, so every rule from one node sees the same Context.
+struct OutgoingRule {
+  const CompiledEdge* edge = nullptr;  // in the target's `incoming`
+  uint32_t to = 0;
 };
 
 // A key the node writes, interned in every Context of the graph.
@@ -61,6 +69,7 @@ struct CompiledNode {
   Context::Slot result_slot = 0;  // "<id>_result"
   Context::Slot error_slot = 0;   // "<id>_error"
   std::vector<CompiledEdge> incoming;
+  std::vector<OutgoingRule> outgoing_rules;
   std::optional<Expression> condition;                  // Rule, Conditional
   std::vector<std::pair<ContextKey, Expression>> sets;  // Rule
   SqliteDatabase* database = nullptr;                   // DB: owned by the graph
@@ -96,6 +105,7 @@ struct RunState {
   }
   std::vector<NodeStats> stats;
   std::vector<uint8_t> branch_taken;  // a ConditionalNode's outcome
+  std::vector<uint8_t> rule_held;     // each edge rule's outcome, by CompiledEdge::rule_index
   core::TickSpan span;                // the run's start, and the rate of its node ticks
   std::optional<std::chrono::steady_clock::time_point> deadline;
 
@@ -145,11 +155,11 @@ class CompiledGraph {
 
   // The task of node `index`: decide run or skip, run, record.
   core::Status run_node(RunState& state, uint32_t index) const;
-  // Whether an incoming edge without a rule was taken: the common case,
-  // decided without evaluating anything.
-  static bool plain_edge_taken(const RunState& state, const CompiledNode& node);
-  // Whether an incoming edge was taken (node.incoming is not empty).
-  core::Result<bool> any_edge_taken(RunState& state, const CompiledNode& node) const;
+  // Whether an incoming edge was taken: its source executed, chose this
+  // branch, and its rule held (as the source found it).
+  static bool any_edge_taken(const RunState& state, const CompiledNode& node);
+  // Evaluates the rules of a node's outgoing edges, once it has executed.
+  core::Status decide_rules(RunState& state, const CompiledNode& node) const;
   // What run_node does past the common case: a node timeout, a failure.
   // `ran` is the node's real duration when it has a timeout to check.
   core::Status finish_node(RunState& state, const CompiledNode& node, NodeStats& stats,
@@ -183,6 +193,7 @@ class CompiledGraph {
   core::TaskGraph tasks_;
   std::vector<std::string> interned_;  // in slot order
   std::vector<std::string> passed_out_;
+  uint32_t rule_count_ = 0;
   Context prototype_;  // interns keys once, at compile time
   std::unique_ptr<core::ObjectPool<Context>> contexts_;
   std::vector<std::unique_ptr<SqliteDatabase>> databases_;  // one per file

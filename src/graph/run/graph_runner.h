@@ -12,12 +12,12 @@
 // run in parallel on the executor.
 //
 // Semantics (docs/graph-format.md): an edge is taken when its source node
-// executed, its rule (if any) holds, and, for a ConditionalNode, the target
-// is on the branch the condition chose; a node with incoming edges runs when
-// at least one of them was taken, else it is skipped, which propagates. Every
-// node that runs writes `<id>_result`. A failure fails the run with its error
-// (E001 wrapping the cause, with the node id) unless the node says
-// `on_error: continue`, which records `<id>_error` ({code, message}) instead.
+// executed, its rule (if any) held when the source finished (the source
+// evaluates the rules of all its outgoing edges right after it runs), and, for a ConditionalNode,
+// the target is on the branch the condition chose; a node with incoming edges runs when at least
+// one of them was taken, else it is skipped, which propagates. Every node that runs writes
+// `<id>_result`. A failure fails the run with its error (E001 wrapping the cause, with the node id)
+// unless the node says `on_error: continue`, which records `<id>_error` ({code, message}) instead.
 //
 // Context writes are applied as each node finishes, under a lock; validation
 // guarantees that nodes that may run at the same time never write the same

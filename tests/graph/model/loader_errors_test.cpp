@@ -262,6 +262,10 @@ TEST(LoaderErrorsTest, RetryNodeTarget) {
   expect_error(load_error("nodes:\n  x: RuleNode\n  r: {node_type: RetryNode, node: x}\n"
                           "  s: {node_type: RetryNode, node: x}\n"),
                {"E006", 4, 35, "s", "node", "'x' is already retried by 'r'"});
+  expect_error(load_error("nodes:\n  a: {node_type: RetryNode, node: b}\n"
+                          "  b: {node_type: RetryNode, node: c}\n"
+                          "  c: {node_type: RetryNode, node: a}\n"),
+               {"E006", 2, 35, "a", "node", "RetryNodes retry each other: a -> b -> c -> a"});
 }
 
 TEST(LoaderErrorsTest, CacheField) {

@@ -87,6 +87,25 @@ edges:
   EXPECT_EQ(e.tag(), "E006");
 }
 
+TEST(WriteConflictsTest, ANegationOfPartOfARuleIsNotItsOpposite) {
+  // `!` binds tighter than `||`: "!a || b" is "(!a) || b", and with a and b
+  // true both edges are taken.
+  for (const char* pair : {"a || b\", \"!a || b", "a && b\", \"not a && b", "x > 1\", \"!x > 1"}) {
+    const std::string text = std::string(R"(nodes:
+  gate: RuleNode
+  p: {node_type: RuleNode, set: {status: "'p'"}}
+  q: {node_type: RuleNode, set: {status: "'q'"}}
+edges:
+  - {from: gate, to: p, rule: ")") +
+                             std::string(pair).substr(0, std::string(pair).find('"')) +
+                             R"("}
+  - {from: gate, to: q, rule: ")" +
+                             std::string(pair).substr(std::string(pair).rfind('"') + 1) + R"("}
+)";
+    EXPECT_EQ(load_error(text).tag(), "E006") << pair;
+  }
+}
+
 TEST(WriteConflictsTest, RulesFromDifferentSourcesAreNotExclusive) {
   core::Error e = load_error(R"(nodes:
   g1: RuleNode

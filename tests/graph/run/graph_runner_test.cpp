@@ -72,6 +72,27 @@ edges:
   EXPECT_EQ(status_of(go.value(), "c"), NodeStatus::kExecuted);
 }
 
+// Edge rules are decided when their source finishes, so R and !R from one
+// node see the same Context even when a target changes what R reads.
+TEST_F(GraphRunnerTest, EdgeRulesAreDecidedWhenTheirSourceFinishes) {
+  auto g = runner(R"Y(
+nodes:
+  s: RuleNode
+  a: {node_type: RuleNode, set: {x: "-1", out: "'a'"}}
+  b: {node_type: RuleNode, set: {out: "'b'"}}
+edges:
+  - {from: s, to: a, rule: "x > 0"}
+  - {from: s, to: b, rule: "!(x > 0)"}
+)Y");
+  ASSERT_NE(g, nullptr);
+  for (int i = 0; i < 50; ++i) {
+    auto r = g->run({{"x", 1}});
+    ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+    ASSERT_EQ(r.value().context_json()["out"], "a");
+    ASSERT_EQ(status_of(r.value(), "b"), NodeStatus::kSkipped);
+  }
+}
+
 TEST_F(GraphRunnerTest, AConditionalRunsOnlyTheBranchItChose) {
   auto g = runner(R"(
 nodes:
