@@ -6,24 +6,26 @@ CircuitBreaker::CircuitBreaker(uint32_t failure_threshold,
                                std::chrono::milliseconds recovery_timeout)
     : failure_threshold_(failure_threshold), recovery_timeout_(recovery_timeout) {}
 
-CircuitBreaker::Admission CircuitBreaker::admit(Clock::time_point now) {
+CircuitBreaker::Ticket CircuitBreaker::admit(Clock::time_point now) {
   std::lock_guard lock(mu_);
   switch (state_) {
     case State::kClosed:
-      return Admission::kRun;
+      return Ticket{Admission::kRun, generation_};
     case State::kOpen:
-      if (now - opened_at_ < recovery_timeout_) return Admission::kRefuse;
+      if (now - opened_at_ < recovery_timeout_) return Ticket{Admission::kRefuse, generation_};
       state_ = State::kHalfOpen;
-      return Admission::kProbe;
+      return Ticket{Admission::kProbe, ++generation_};
     case State::kHalfOpen:
-      return Admission::kRefuse;  // the probe is still out
+      return Ticket{Admission::kRefuse, generation_};  // the probe is still out
   }
-  return Admission::kRefuse;
+  return Ticket{Admission::kRefuse, generation_};
 }
 
-void CircuitBreaker::record(Admission admitted, bool succeeded, Clock::time_point now) {
+void CircuitBreaker::record(Ticket ticket, bool succeeded, Clock::time_point now) {
   std::lock_guard lock(mu_);
-  if (admitted == Admission::kProbe) {
+  if (ticket.admission == Admission::kRefuse || ticket.generation != generation_) return;
+  if (ticket.admission == Admission::kProbe) {
+    ++generation_;
     if (succeeded) {
       state_ = State::kClosed;
       failures_ = 0;
@@ -34,12 +36,12 @@ void CircuitBreaker::record(Admission admitted, bool succeeded, Clock::time_poin
     }
     return;
   }
-  if (admitted != Admission::kRun || state_ != State::kClosed) return;
   if (succeeded) {
     failures_ = 0;
   } else if (++failures_ >= failure_threshold_) {
     state_ = State::kOpen;
     opened_at_ = now;
+    ++generation_;
   }
 }
 

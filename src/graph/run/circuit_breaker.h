@@ -27,11 +27,17 @@ class CircuitBreaker {
 
   CircuitBreaker(uint32_t failure_threshold, std::chrono::milliseconds recovery_timeout);
 
-  // Whether a call starting at `now` may run, and as what.
-  Admission admit(Clock::time_point now);
-  // The outcome of a call that admit() let run (kRun or kProbe). A kRun call
-  // that finishes after others opened the circuit changes nothing.
-  void record(Admission admitted, bool succeeded, Clock::time_point now);
+  // Whether a call starting at `now` may run, and as what; `generation`
+  // names the circuit's state at that moment.
+  struct Ticket {
+    Admission admission = Admission::kRefuse;
+    uint64_t generation = 0;
+  };
+  Ticket admit(Clock::time_point now);
+  // The outcome of a call that admit() let run (kRun or kProbe). A call
+  // admitted before the circuit last changed state (it opened, or a probe
+  // closed it) changes nothing: it speaks of a past the state has left.
+  void record(Ticket ticket, bool succeeded, Clock::time_point now);
 
   struct Snapshot {
     State state = State::kClosed;
@@ -45,6 +51,7 @@ class CircuitBreaker {
   const std::chrono::milliseconds recovery_timeout_;
   mutable std::mutex mu_;
   State state_ = State::kClosed;
+  uint64_t generation_ = 0;  // + 1 at every change of state
   uint32_t failures_ = 0;
   Clock::time_point opened_at_;
 };

@@ -329,6 +329,9 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
   NodeCache::Writes writes;
   {
     auto lock = state.read_lock();
+    // Keep the result only under the inputs it was computed from: a node
+    // running alongside may have changed one since the key was made.
+    if (node.cache->key(*state.context) != key) return core::Status();
     auto keep = [&](Context::Slot slot) {
       if (const Json* value = state.context->get(slot)) writes.emplace_back(slot, *value);
     };

@@ -93,8 +93,8 @@ core::Status CompiledGraph::run_retried_node(RunState& state, uint32_t index) co
 core::Status CompiledGraph::execute_retry(RunState& state, const CompiledNode& node) const {
   const auto& fields = std::get<RetryFields>(node.spec->fields);
   const auto begin = Clock::now();
-  double delay_ms = fields.initial_delay_ms;
-  for (uint32_t attempt = 1;; ++attempt) {
+  double delay_ms = std::min<double>(fields.initial_delay_ms, kMaxDelayMs);
+  for (uint64_t attempt = 1;; ++attempt) {  // 64 bits: max_retries may be UINT32_MAX
     core::Status status = node.retried ? run_retried_node(state, *node.retried)
                                        : run_guarded(state, *node.child, nullptr);
     if (status.is_ok()) {
@@ -130,8 +130,8 @@ core::Status CompiledGraph::execute_retry(RunState& state, const CompiledNode& n
 core::Status CompiledGraph::execute_circuit_breaker(RunState& state,
                                                     const CompiledNode& node) const {
   CircuitBreaker& breaker = *node.breaker;
-  const CircuitBreaker::Admission admission = breaker.admit(Clock::now());
-  if (admission == CircuitBreaker::Admission::kRefuse) {
+  const CircuitBreaker::Ticket ticket = breaker.admit(Clock::now());
+  if (ticket.admission == CircuitBreaker::Admission::kRefuse) {
     const CircuitBreaker::Snapshot now = breaker.snapshot();
     const std::string why =
         now.state == CircuitBreaker::State::kHalfOpen
@@ -145,14 +145,21 @@ core::Status CompiledGraph::execute_circuit_breaker(RunState& state,
     return e.with_suggestion(
         "the body keeps failing: fix its cause, or wait recovery_timeout_ms for a probe");
   }
+  // Whatever happens to the call, even an exception, the breaker hears of it:
+  // a probe never heard of would leave the circuit half-open for good.
+  struct Outcome {
+    CircuitBreaker& breaker;
+    CircuitBreaker::Ticket ticket;
+    bool succeeded = false;
+    ~Outcome() { breaker.record(ticket, succeeded, Clock::now()); }
+  } outcome{breaker, ticket};
   core::Status status = run_guarded(state, *node.child, nullptr);
-  breaker.record(admission, status.is_ok(), Clock::now());
   if (!status.is_ok()) return status;
-  const CircuitBreaker::Snapshot after = breaker.snapshot();
+  outcome.succeeded = true;
   auto lock = state.write_lock();
-  state.context->set(node.result_slot,
-                     Json{{"state", circuit_state_name(after.state)},
-                          {"probe", admission == CircuitBreaker::Admission::kProbe}});
+  state.context->set(
+      node.result_slot,
+      Json{{"state", "closed"}, {"probe", ticket.admission == CircuitBreaker::Admission::kProbe}});
   return core::Status();
 }
 

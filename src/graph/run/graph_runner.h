@@ -66,10 +66,9 @@ struct RunnerOptions {
   // Take each run's Context from a pool (and give it back, reset) instead of
   // making a new one. Off only to measure what the pool saves.
   bool pool_contexts = true;
-  // Clock every node for NodeStats::started and duration: two clock reads a
-  // node (~30 ns each on the CI machine), more than a trivial node costs.
-  // Off, only nodes with a timeout_ms (or in a graph with one) are clocked;
-  // the others report zero.
+  // Clock every node for NodeStats::started and duration: two TSC reads a
+  // node (~10 ns each on the CI machine, core/time/tick_clock.h). Off, only
+  // nodes with a timeout_ms of their own report durations; the others zero.
   bool time_nodes = true;
 };
 
