@@ -27,9 +27,28 @@ std::unique_ptr<Context> CompiledGraph::new_context() const {
 }
 
 core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spec) {
+  CompileBudget budget;
+  return compile(std::move(spec), budget);
+}
+
+core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spec,
+                                                                    CompileBudget& budget) {
+  if (spec->nodes.size() > budget.nodes || budget.graphs == 0) {
+    const CompileBudget limits;
+    core::Error e = graph_error(GraphErrorCode::kConfiguration,
+                                "the graph has more than " + std::to_string(limits.nodes) +
+                                    " nodes or " + std::to_string(limits.graphs) +
+                                    " subgraphs once every subgraph is expanded where it is named");
+    e.with_file(spec->file, spec->pos.line, spec->pos.column);
+    return e.with_suggestion(
+        "a subgraph file named in several places is compiled once per place; name it less "
+        "often, or split the graph");
+  }
+  budget.nodes -= spec->nodes.size();
+  --budget.graphs;
   std::unique_ptr<CompiledGraph> g(new CompiledGraph(std::move(spec)));
   // In order: edges index the compiled nodes, tasks mirror the edges.
-  if (core::Status s = g->compile_nodes(); !s.is_ok()) return s.error();
+  if (core::Status s = g->compile_nodes(budget); !s.is_ok()) return s.error();
   if (core::Status s = g->compile_edges(); !s.is_ok()) return s.error();
   if (core::Status s = g->build_tasks(); !s.is_ok()) return s.error();
   const CompiledGraph* self = g.get();
@@ -38,7 +57,7 @@ core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spe
   return g;
 }
 
-core::Status CompiledGraph::compile_nodes() {
+core::Status CompiledGraph::compile_nodes(CompileBudget& budget) {
   nodes_.reserve(spec_->nodes.size());
   for (const NodeSpec& spec : spec_->nodes) {
     CompiledNode node;
@@ -75,7 +94,7 @@ core::Status CompiledGraph::compile_nodes() {
       if (!opened.is_ok()) return at(opened.error(), spec.pos, spec.id);
       node.database = opened.value();
     } else if (const auto* sub = std::get_if<SubgraphFields>(&spec.fields)) {
-      auto child = CompiledGraph::compile(sub->graph);
+      auto child = CompiledGraph::compile(sub->graph, budget);
       if (!child.is_ok()) return child.error();
       node.child = std::move(child).value();
     } else if (const auto* loop = std::get_if<LoopFields>(&spec.fields)) {
@@ -84,26 +103,26 @@ core::Status CompiledGraph::compile_nodes() {
         if (!c.is_ok()) return c.error();
         node.condition = std::move(c).value();
       }
-      auto body = CompiledGraph::compile(loop->body);
+      auto body = CompiledGraph::compile(loop->body, budget);
       if (!body.is_ok()) return body.error();
       node.child = std::move(body).value();
     } else if (const auto* tc = std::get_if<TryCatchFields>(&spec.fields)) {
-      auto tried = CompiledGraph::compile(tc->try_body);
+      auto tried = CompiledGraph::compile(tc->try_body, budget);
       if (!tried.is_ok()) return tried.error();
       node.child = std::move(tried).value();
       if (tc->catch_body) {
-        auto caught = CompiledGraph::compile(tc->catch_body);
+        auto caught = CompiledGraph::compile(tc->catch_body, budget);
         if (!caught.is_ok()) return caught.error();
         node.fallback = std::move(caught).value();
       }
     } else if (const auto* retry = std::get_if<RetryFields>(&spec.fields)) {
       if (retry->body) {
-        auto body = CompiledGraph::compile(retry->body);
+        auto body = CompiledGraph::compile(retry->body, budget);
         if (!body.is_ok()) return body.error();
         node.child = std::move(body).value();
       }
     } else if (const auto* cb = std::get_if<CircuitBreakerFields>(&spec.fields)) {
-      auto body = CompiledGraph::compile(cb->body);
+      auto body = CompiledGraph::compile(cb->body, budget);
       if (!body.is_ok()) return body.error();
       node.child = std::move(body).value();
       node.breaker = std::make_unique<CircuitBreaker>(

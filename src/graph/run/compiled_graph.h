@@ -126,6 +126,16 @@ class CompiledGraph {
   // A LoopNode without max_iterations stops with E001 after this many.
   static constexpr uint32_t kDefaultMaxIterations = 10000;
 
+  // Subgraphs are compiled once per place that names them, so a body file
+  // named twice at each of many levels multiplies. Past this many nodes, or
+  // this many compiled (sub)graphs (each has its own task graph and Context
+  // pool, ~50 us to build), compiling stops with E004 instead of taking
+  // minutes and gigabytes.
+  struct CompileBudget {
+    size_t nodes = 1'000'000;
+    size_t graphs = 20'000;
+  };
+
   static core::Result<std::unique_ptr<CompiledGraph>> compile(GraphRef spec);
 
   const GraphSpec& spec() const { return *spec_; }
@@ -148,7 +158,9 @@ class CompiledGraph {
 
  private:
   explicit CompiledGraph(GraphRef spec);
-  core::Status compile_nodes();
+  // `budget`: how many more nodes this compilation may create.
+  static core::Result<std::unique_ptr<CompiledGraph>> compile(GraphRef spec, CompileBudget& budget);
+  core::Status compile_nodes(CompileBudget& budget);
   Context::Slot intern(const std::string& key);
   core::Status compile_edges();
   core::Status build_tasks();

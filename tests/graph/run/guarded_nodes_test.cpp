@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "graph/integrations/sqlite.h"
@@ -260,6 +261,33 @@ TEST_F(GraphRunnerTest, AFailedProbeOpensTheCircuitAgain) {
   auto refused = g->run(good);
   ASSERT_FALSE(refused.is_ok());
   EXPECT_TRUE(has(refused.error(), "circuit open")) << refused.error().to_string();
+}
+
+// Each file names the next twice: 40 files load once each, but expanded
+// where they are named they are 2^40 graphs. Loading and validating stay
+// linear; compiling stops at its node budget with E004.
+TEST_F(GraphRunnerTest, SubgraphFilesNamedTwicePerLevelHitTheCompileBudget) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lgraph_doubling_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const int levels = 40;
+  for (int i = 0; i < levels; ++i) {
+    std::ofstream(dir / ("l" + std::to_string(i) + ".yaml"))
+        << "nodes:\n  t: {node_type: TryCatchNode, try: l" << i + 1 << ".yaml, catch: l" << i + 1
+        << ".yaml}\n";
+  }
+  std::ofstream(dir / ("l" + std::to_string(levels) + ".yaml"))
+      << "nodes: {a: {node_type: RuleNode, set: {k: \"1\"}}}\n";
+  const auto start = Clock::now();
+  auto spec = load_graph_file(dir / "l0.yaml");
+  ASSERT_TRUE(spec.is_ok()) << spec.error().to_string();
+  auto compiled = GraphRunner::create(spec.value(), executor_);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(compiled.is_ok());
+  EXPECT_EQ(compiled.error().tag(), "E004");
+  EXPECT_TRUE(has(compiled.error(), "once every subgraph is expanded"))
+      << compiled.error().to_string();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(30)) << "linear, not 2^40";
 }
 
 TEST_F(GraphRunnerTest, IntegrationNodesFailAtRunTimeNotAtLoad) {
