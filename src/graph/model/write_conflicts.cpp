@@ -19,12 +19,18 @@ namespace {
 // (empty `rule`) or an edge rule from node `source`.
 struct Guard {
   uint32_t source = 0;
-  std::string rule;
+  std::string_view rule;  // into the spec's edge rule text
   bool positive = true;
 
   auto operator<=>(const Guard&) const = default;
 };
 using Guards = std::vector<Guard>;  // sorted
+// A node keeps at most this many guards. Dropping some only ever makes two
+// nodes look less exclusive, which may report a conflict but never hides one;
+// it bounds the work on long chains of rule edges.
+constexpr size_t kMaxGuards = 16;
+// Writers of one key beyond which not every pair is compared.
+constexpr size_t kMaxPairwiseWriters = 2048;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -81,7 +87,7 @@ Guard rule_guard(uint32_t source, std::string_view text) {
     text = rest;
     positive = !positive;
   }
-  return Guard{source, std::string(text), positive};
+  return Guard{source, text, positive};
 }
 
 bool exclusive(const Guards& a, const Guards& b) {
@@ -100,25 +106,10 @@ class ConflictCheck {
   core::Status run() {
     const auto conflicts = shared_keys();
     if (conflicts.empty()) return core::Status();  // the usual case: nothing more to do
-    for (const auto& [key, writers] : conflicts) {
-      for (uint32_t w : writers)
-        bit_of_.emplace(w, static_cast<uint32_t>(bit_of_.size()));
-    }
-    compute_order();
-    std::optional<core::Error> first;
-    size_t first_node = 0;
-    for (const auto& [key, writers] : conflicts) {
-      for (size_t i = 0; i < writers.size(); ++i) {
-        for (size_t j = i + 1; j < writers.size(); ++j) {
-          const uint32_t a = writers[i], b = writers[j];  // a declared before b
-          if (ordered(a, b) || exclusive(guards_[a], guards_[b])) continue;
-          if (first && first_node <= b) continue;
-          first = conflict(key, a, b);
-          first_node = b;
-        }
-      }
-    }
-    return first ? core::Status(*first) : core::Status();
+    prepare();
+    for (const auto& [key, writers] : conflicts)
+      check_key(key, writers);
+    return first_ ? core::Status(*first_) : core::Status();
   }
 
  private:
@@ -157,29 +148,20 @@ class ConflictCheck {
     return shared;
   }
 
-  // Which writers each node reaches (bit sets over bit_of_, so memory grows
-  // with nodes x writers, not nodes^2), and each node's guards.
-  void compute_order() {
+  // Topological positions, and each node's guards.
+  void prepare() {
     const size_t n = spec_.nodes.size();
-    const size_t words = (bit_of_.size() + 63) / 64;
-    reach_.assign(n, std::vector<uint64_t>(words, 0));
-    guards_.assign(n, {});
     for (const EdgeSpec& edge : spec_.edges) {
       if (edge.rule) {
         rule_of_.emplace(edge_key(*dag_.index_of(edge.from), *dag_.index_of(edge.to)), &*edge.rule);
       }
     }
     const std::vector<core::Dag::NodeIndex> order = dag_.topological_indices().value();
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-      std::vector<uint64_t>& mine = reach_[*it];
-      for (core::Dag::NodeIndex next : dag_.successor_indices(*it)) {
-        if (auto bit = bit_of_.find(next); bit != bit_of_.end()) {
-          mine[bit->second / 64] |= uint64_t{1} << (bit->second % 64);
-        }
-        for (size_t w = 0; w < words; ++w)
-          mine[w] |= reach_[next][w];
-      }
-    }
+    position_.assign(n, 0);
+    for (uint32_t i = 0; i < order.size(); ++i)
+      position_[order[i]] = i;
+    seen_.assign(n, 0);
+    guards_.assign(n, {});
     for (core::Dag::NodeIndex node : order) {
       bool first_edge = true;
       Guards common;
@@ -198,8 +180,67 @@ class ConflictCheck {
           common = std::move(both);
         }
       }
+      if (common.size() > kMaxGuards) common.resize(kMaxGuards);
       guards_[node] = std::move(common);
     }
+  }
+
+  // Writers in topological order: if each reaches the next, all are ordered
+  // (reachability is transitive), which costs k - 1 short walks. Otherwise
+  // each writer is compared with every later one.
+  void check_key(const std::string& key, std::vector<uint32_t> writers) {
+    std::sort(writers.begin(), writers.end(),
+              [this](uint32_t a, uint32_t b) { return position_[a] < position_[b]; });
+    bool chain = true;
+    for (size_t i = 0; chain && i + 1 < writers.size(); ++i) {
+      mark_reachable(writers[i], position_[writers[i + 1]]);
+      chain = seen_[writers[i + 1]] == stamp_;
+    }
+    if (chain) return;
+    if (writers.size() > kMaxPairwiseWriters) {
+      for (size_t i = 0; i + 1 < writers.size(); ++i) {
+        mark_reachable(writers[i], position_[writers[i + 1]]);
+        if (seen_[writers[i + 1]] != stamp_) {
+          offer(key, writers[i], writers[i + 1]);  // without trying to prove exclusivity
+          return;
+        }
+      }
+    }
+    for (size_t i = 0; i + 1 < writers.size(); ++i) {
+      mark_reachable(writers[i], position_[writers.back()]);
+      for (size_t j = i + 1; j < writers.size(); ++j) {
+        if (seen_[writers[j]] == stamp_) continue;  // ordered
+        if (!exclusive(guards_[writers[i]], guards_[writers[j]]))
+          offer(key, writers[i], writers[j]);
+      }
+    }
+  }
+
+  // Stamps every node reachable from `from` whose position is at most
+  // `max_position` (a later node cannot lead back to an earlier position).
+  void mark_reachable(uint32_t from, uint32_t max_position) {
+    ++stamp_;
+    stack_.assign(1, from);
+    seen_[from] = stamp_;
+    while (!stack_.empty()) {
+      const uint32_t at = stack_.back();
+      stack_.pop_back();
+      for (core::Dag::NodeIndex next : dag_.successor_indices(at)) {
+        if (seen_[next] != stamp_ && position_[next] <= max_position) {
+          seen_[next] = stamp_;
+          stack_.push_back(next);
+        }
+      }
+    }
+  }
+
+  // Keeps the conflict at the earliest-declared later node.
+  void offer(const std::string& key, uint32_t a, uint32_t b) {
+    if (a > b) std::swap(a, b);
+    if (first_ && (first_b_ < b || (first_b_ == b && first_a_ <= a))) return;
+    first_ = conflict(key, a, b);
+    first_a_ = a;
+    first_b_ = b;
   }
 
   // The decision the edge from -> to stands for, if any.
@@ -222,12 +263,6 @@ class ConflictCheck {
 
   static uint64_t edge_key(uint32_t from, uint32_t to) { return uint64_t{from} << 32 | to; }
 
-  bool reaches(uint32_t from, uint32_t writer) const {
-    const uint32_t bit = bit_of_.at(writer);
-    return reach_[from][bit / 64] >> (bit % 64) & 1;
-  }
-  bool ordered(uint32_t a, uint32_t b) const { return reaches(a, b) || reaches(b, a); }
-
   core::Error conflict(const std::string& key, uint32_t a, uint32_t b) const {
     const NodeSpec& first = spec_.nodes[a];
     const NodeSpec& second = spec_.nodes[b];
@@ -243,9 +278,13 @@ class ConflictCheck {
 
   const GraphSpec& spec_;
   const core::Dag& dag_;
-  std::unordered_map<uint32_t, uint32_t> retried_by_;        // node -> its RetryNode
-  std::unordered_map<uint32_t, uint32_t> bit_of_;            // writer -> its bit in reach_
-  std::vector<std::vector<uint64_t>> reach_;                 // a path from node to writer
+  std::unordered_map<uint32_t, uint32_t> retried_by_;  // node -> its RetryNode
+  std::vector<uint32_t> position_;                     // in topological order
+  std::vector<uint32_t> seen_;  // == stamp_: reached by the last mark_reachable
+  uint32_t stamp_ = 0;
+  std::vector<uint32_t> stack_;
+  std::optional<core::Error> first_;
+  uint32_t first_a_ = 0, first_b_ = 0;
   std::unordered_map<uint64_t, const ExprSource*> rule_of_;  // edge_key -> its rule
   std::vector<Guards> guards_;
 };

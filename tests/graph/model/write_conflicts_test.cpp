@@ -161,5 +161,26 @@ TEST(WriteConflictsTest, AWideGraphWithoutSharedKeysIsChecked) {
   EXPECT_THAT(e.message(), HasSubstr("nodes 'n7' and 'last'"));
 }
 
+// Every node of a 20,000-node chain writes `status`: each writer reaches the
+// next, so the check is a walk along the chain, not 2 * 10^8 pairs.
+TEST(WriteConflictsTest, ALongChainOfWritersOfOneKeyIsCheckedAlongTheChain) {
+  std::string text = "nodes:\n";
+  const int n = 20000;
+  for (int i = 0; i < n; ++i)
+    text += "  n" + std::to_string(i) + ": {node_type: RuleNode, set: {status: \"1\"}}\n";
+  text += "edges:\n";
+  for (int i = 1; i < n; ++i)
+    text += "  - {from: n" + std::to_string(i - 1) + ", to: n" + std::to_string(i) + "}\n";
+  EXPECT_TRUE(load_ok(text));
+}
+
+TEST(WriteConflictsTest, ManyUnorderedWritersAreReportedWithoutComparingAllPairs) {
+  std::string text = "nodes:\n";
+  for (int i = 0; i < 3000; ++i)
+    text += "  n" + std::to_string(i) + ": {node_type: RuleNode, set: {status: \"1\"}}\n";
+  core::Error e = load_error(text);
+  EXPECT_THAT(e.message(), HasSubstr("both write 'status'"));
+}
+
 }  // namespace
 }  // namespace graph
