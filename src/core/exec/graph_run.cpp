@@ -1,6 +1,8 @@
 #include "core/exec/graph_run.h"
 
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include "core/thread/spin.h"
 
@@ -137,12 +139,29 @@ void GraphRun::participate(uint32_t p, uint32_t first, std::span<const TaskId> m
     per_[p]->deque.push(id);
   if (!more.empty() && on_push_ != nullptr) on_push_(on_push_arg_, p);
   uint32_t id = first;
-  for (;;) {
+  for (uint32_t idle = 0;;) {
     while (id != kNone)
       id = execute<true>(p, id);
-    if (find_work(p, id)) continue;
+    if (find_work(p, id)) {
+      idle = 0;
+      continue;
+    }
     if (finished()) return;
+    wait_a_little(idle);
+  }
+}
+
+void GraphRun::wait_a_little(uint32_t& idle) {
+  // Spin first: new work usually comes within microseconds. A participant
+  // left waiting for long is waiting on a long task (a query, a RetryNode's
+  // delay): it yields, then sleeps in 50 us steps rather than burn its core.
+  constexpr uint32_t kSpins = 4096, kYields = 8192;
+  if (++idle < kSpins) {
     cpu_relax();
+  } else if (idle < kYields) {
+    std::this_thread::yield();
+  } else {
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
 }
 

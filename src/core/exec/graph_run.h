@@ -47,6 +47,8 @@ class GraphRun {
   // The whole run on the calling thread, no other thread involved: a plain
   // stack instead of the deque, plain counters instead of atomic ones.
   void run_alone(uint32_t first, std::span<const TaskId> more);
+  // The idle step of participate(): spin, then yield, then sleep.
+  static void wait_a_little(uint32_t& idle);
 
   bool finished() const;
   // OK, or the first task failure.
