@@ -210,7 +210,7 @@ core::Status CompiledGraph::compile_edges() {
       auto rule = compile_expression(*spec.rule, spec.to, "rule");
       if (!rule.is_ok()) return rule.error();
       edge.rule = std::move(rule).value();
-      edge.rule_index = rule_count_++;
+      edge.rule_index = static_cast<uint32_t>(nodes_.size()) + rule_count_++;
     }
     nodes_[index_of(spec.to)].incoming.push_back(std::move(edge));
   }
@@ -247,8 +247,7 @@ core::Status CompiledGraph::run(Context& context, core::Executor& executor,
   state.stats.resize(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i)
     state.stats[i].id = nodes_[i].spec->id;
-  state.branch_taken.assign(nodes_.size(), 0);
-  state.rule_held.assign(rule_count_, 0);
+  state.outcomes.assign(nodes_.size() + rule_count_, 0);
   state.span.start();
   if (const auto limit = spec_->timeout_ms) {
     state.deadline = state.span.start_time() + std::chrono::milliseconds(*limit);
@@ -370,8 +369,8 @@ bool CompiledGraph::any_edge_taken(const RunState& state, const CompiledNode& no
   for (const CompiledEdge& edge : node.incoming) {
     if (state.stats[edge.from].status == NodeStatus::kExecuted &&
         (edge.branch == Branch::kAny ||
-         (state.branch_taken[edge.from] != 0) == (edge.branch == Branch::kOnTrue)) &&
-        (!edge.rule || state.rule_held[edge.rule_index] != 0)) {
+         (state.outcomes[edge.from] != 0) == (edge.branch == Branch::kOnTrue)) &&
+        (!edge.rule || state.outcomes[edge.rule_index] != 0)) {
       return true;
     }
   }
@@ -388,7 +387,7 @@ core::Status CompiledGraph::decide_rules(RunState& state, const CompiledNode& no
       e.with_file(edge.pos.file, edge.pos.line, edge.pos.column).with_field("rule");
       return at(std::move(e), edge.pos, nodes_[out.to].spec->id);
     }
-    state.rule_held[edge.rule_index] = holds.value() ? 1 : 0;
+    state.outcomes[edge.rule_index] = holds.value() ? 1 : 0;
   }
   return core::Status();
 }

@@ -47,7 +47,7 @@ struct CompiledEdge {
   uint32_t from = 0;
   Branch branch = Branch::kAny;
   std::optional<Expression> rule;
-  uint32_t rule_index = 0;  // where the run keeps the rule's outcome (RunState::rule_held)
+  uint32_t rule_index = 0;  // where the run keeps the rule's outcome (RunState::outcomes)
   SourcePos pos;
 };
 
@@ -104,9 +104,10 @@ struct RunState {
     return alone ? std::unique_lock(context_mu, std::defer_lock) : std::unique_lock(context_mu);
   }
   std::vector<NodeStats> stats;
-  std::vector<uint8_t> branch_taken;  // a ConditionalNode's outcome
-  std::vector<uint8_t> rule_held;     // each edge rule's outcome, by CompiledEdge::rule_index
-  core::TickSpan span;                // the run's start, and the rate of its node ticks
+  // Decisions, one allocation per run: a ConditionalNode's by node index,
+  // then each edge rule's, by CompiledEdge::rule_index (after the nodes).
+  std::vector<uint8_t> outcomes;
+  core::TickSpan span;  // the run's start, and the rate of its node ticks
   std::optional<std::chrono::steady_clock::time_point> deadline;
 
   // With time_nodes, while the run lasts a node's started and duration hold

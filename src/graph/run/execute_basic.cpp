@@ -48,7 +48,7 @@ core::Status CompiledGraph::execute_conditional(RunState& state, uint32_t index)
     return node.condition->evaluate_bool(*state.context);
   }();
   if (!holds.is_ok()) return core::Error(holds.error()).with_field("condition");
-  state.branch_taken[index] = holds.value() ? 1 : 0;
+  state.outcomes[index] = holds.value() ? 1 : 0;
   auto lock = state.write_lock();
   state.context->set_bool(node.result_slot, holds.value());
   return core::Status();
