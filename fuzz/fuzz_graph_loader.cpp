@@ -71,6 +71,8 @@ Walk walk(const YAML::Node& node, size_t& budget, int depth) {
   return Walk::kStaysInside;
 }
 
+// The id rule of docs/graph-format.md, written again on purpose: an oracle
+// that called the loader's own check could not catch a bug in it.
 bool valid_id(std::string_view id) {
   if (id.empty() || id[0] == '-' || id[0] == '.') return false;
   for (char c : id) {
