@@ -64,6 +64,7 @@ void BlobWriter::discard() {
   fd_.reset();
   if (!temp_.empty()) ::unlink(temp_.c_str());
   temp_.clear();
+  lease_.reset();  // after the unlink: gc must not see a half-removed temp file
 }
 
 std::uint64_t BlobWriter::bytes_written() const {
@@ -119,20 +120,23 @@ core::Status BlobWriter::commit(const Digest& expected, std::int64_t expected_si
   fd_.reset();
   std::filesystem::path target = paths_->blob_path(expected);
   struct stat st;
-  if (::stat(target.c_str(), &st) == 0) {  // content addressing: same bytes already there
+  // Content addressing: a regular file under the name holds the same bytes.
+  // Anything else there (a planted symlink, a FIFO) is replaced by the rename
+  // below, which swaps the name and never touches a link's target.
+  if (::lstat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
     discard();
     return {};
   }
-  bool created = false;
-  if (auto s = make_dir(paths_->blob_dir(expected), &created); !s) {
+  // The parent is fsynced even when blobs/<alg> existed: the writer that
+  // made it may not have fsynced yet, and our blob must not outlive a crash
+  // that loses its directory.
+  if (auto s = make_store_dir(paths_->blob_dir(expected)); !s) {
     discard();
     return s;
   }
-  if (created) {
-    if (auto s = fsync_dir(paths_->blobs_dir()); !s) {
-      discard();
-      return s;
-    }
+  if (auto s = fsync_dir(paths_->blobs_dir()); !s) {
+    discard();
+    return s;
   }
   // A racing writer of the same digest may rename first; replacing its file
   // with identical bytes is harmless and rename keeps the name never empty.
@@ -142,7 +146,9 @@ core::Status BlobWriter::commit(const Digest& expected, std::int64_t expected_si
     return sys_error("rename into blobs/", target, err);
   }
   temp_.clear();
-  return fsync_dir(paths_->blob_dir(expected));
+  core::Status synced = fsync_dir(paths_->blob_dir(expected));
+  lease_.reset();  // published: gc may run now
+  return synced;
 }
 
 }  // namespace oci::store

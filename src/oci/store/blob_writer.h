@@ -3,14 +3,16 @@
 //
 // A blob is named by its digest, so a file under blobs/ must never hold
 // anything but exactly those bytes, even after a crash. The writer streams
-// into ingest/<pid>-<n> (O_CREAT|O_EXCL), hashing as it writes; commit()
+// into ingest/<pid>-<n>[-<random>] (create_unique_file), hashing as it writes; commit()
 // checks the size, then the digest, fsyncs, renames the file into
 // blobs/<alg>/<encoded> and fsyncs the directory. If that blob exists already
 // the temp file is dropped: equal digests are equal bytes. A writer that is
 // destroyed, or whose commit fails, removes its temp file.
 //
-// A writer keeps its StoreLease's shared lock alive until it is committed or
-// destroyed, so gc never runs while a blob is half written.
+// A writer keeps its StoreLease's shared lock alive until it is committed
+// (successfully or not) or destroyed, so gc never runs while a blob is half
+// written; a committed writer no longer holds it, so a thread that keeps the
+// object around may still call gc() once its leases are gone.
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,9 @@
 namespace oci::store {
 
 core::Result<FileLock> FileLock::acquire(const std::filesystem::path& path, Mode mode) {
-  auto fd = open_file(path, O_RDWR | O_CREAT);
+  // O_NOFOLLOW: a lock file planted as a symlink must not make a root
+  // process open (or create) a file elsewhere.
+  auto fd = open_file(path, O_RDWR | O_CREAT | O_NOFOLLOW);
   if (!fd) return fd.error();
   int operation = mode == Mode::kShared ? LOCK_SH : LOCK_EX;
   while (::flock(fd.value().get(), operation) != 0) {

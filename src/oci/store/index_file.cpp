@@ -37,7 +37,77 @@ json::Json to_json(const Descriptor& d) {
   return j;
 }
 
+// Well-formed UTF-8 (RFC 3629: no overlongs, surrogates or values above
+// U+10FFFF), which is what nlohmann's dump() insists on.
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  while (i < text.size()) {
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + n >= text.size()) return false;  // truncated sequence
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 }  // namespace
+
+core::Status check_json_strings(const Descriptor& d) {
+  auto check = [](std::string_view text, const std::string& field) -> core::Status {
+    if (is_utf8(text)) return {};
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "not valid UTF-8 (index.json is JSON, which must be)")
+        .with_field(field);
+  };
+  if (auto s = check(d.media_type, "mediaType"); !s) return s;
+  if (auto s = check(d.artifact_type, "artifactType"); !s) return s;
+  for (std::size_t i = 0; i < d.urls.size(); ++i) {
+    if (auto s = check(d.urls[i], json::element_path("urls", i)); !s) return s;
+  }
+  for (const auto& [key, value] : d.annotations) {
+    // A key that is not UTF-8 cannot be printed in the path either.
+    if (!is_utf8(key)) return check(key, "annotations");
+    if (auto s = check(value, json::member_path("annotations", key)); !s) return s;
+  }
+  if (d.platform) {
+    const Platform& p = *d.platform;
+    if (auto s = check(p.architecture, "platform.architecture"); !s) return s;
+    if (auto s = check(p.os, "platform.os"); !s) return s;
+    if (auto s = check(p.os_version, json::member_path("platform", "os.version")); !s) return s;
+    if (auto s = check(p.variant, "platform.variant"); !s) return s;
+    for (std::size_t i = 0; i < p.os_features.size(); ++i) {
+      if (auto s = check(p.os_features[i],
+                         json::element_path(json::member_path("platform", "os.features"), i));
+          !s) {
+        return s;
+      }
+    }
+  }
+  return {};
+}
 
 std::string IndexFile::empty_document() {
   return json::Json{{"schemaVersion", 2},
@@ -131,8 +201,15 @@ bool IndexFile::remove(std::string_view ref_name) {
   return true;
 }
 
-std::string IndexFile::serialize() const {
-  return document_.dump() + "\n";
+core::Result<std::string> IndexFile::serialize() const {
+  // set_ref checks what it adds (check_json_strings); this catch is for
+  // anything that still slips through, so no exception leaves the store.
+  try {
+    return document_.dump() + "\n";
+  } catch (const json::Json::exception& e) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       std::string("index.json cannot be written: ") + e.what());
+  }
 }
 
 }  // namespace oci::store

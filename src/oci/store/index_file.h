@@ -27,6 +27,11 @@ struct RefEntry {
   Descriptor descriptor;
 };
 
+// OK when every string of `d` that index.json would hold is valid UTF-8;
+// else kInvalidArgument naming the field ("annotations.x", "urls[0]",
+// "platform.os"). JSON cannot carry other bytes.
+core::Status check_json_strings(const Descriptor& d);
+
 class IndexFile {
  public:
   // Reads and checks `path`.
@@ -45,7 +50,8 @@ class IndexFile {
   // False when there was no such ref.
   bool remove(std::string_view ref_name);
 
-  std::string serialize() const;
+  // kInvalidArgument if the document cannot be written as JSON.
+  core::Result<std::string> serialize() const;
 
  private:
   std::optional<std::size_t> position(std::string_view ref_name) const;

@@ -21,20 +21,78 @@ core::Error bad_state(const std::filesystem::path& path, std::string message) {
       .with_file(path.string());
 }
 
-// Names the store itself creates while making a layout. A directory holding
-// only these and no oci-layout is one whose creation was interrupted or is
-// under way in another process (oci-layout is written last), so open finishes
-// it rather than refusing it.
-bool is_own_name(const std::string& name) {
-  static const std::set<std::string> kOwn = {"store.lock", "index.lock", "index.json", "blobs",
-                                             "ingest"};
-  return kOwn.count(name) != 0 || name.rfind("index.json.tmp-", 0) == 0 ||
-         name.rfind("oci-layout.tmp-", 0) == 0;
+// Whether `name` in a directory without oci-layout is something the store
+// itself leaves while making a layout (oci-layout is written last, so such a
+// directory is one whose creation was interrupted or is under way in another
+// process, and open finishes it). Only what our creation can have produced
+// counts: the lock files, temp files, an index.json that is exactly our empty
+// index, an empty ingest/ and a blobs/ holding at most an empty sha256/.
+// `lost+found` (a dedicated ext4 volume) is not content either. Anything else
+// — a foreign index.json, a blob — makes the directory someone else's, and
+// it must be refused before anything, even a lock file, is written into it.
+bool is_empty_dir(const std::filesystem::path& dir, const std::set<std::string>& allowed_subdirs) {
+  auto fd = open_dir_nofollow(AT_FDCWD, dir, dir);
+  if (!fd) return false;
+  auto entries = list_dir(fd.value().get(), dir);
+  if (!entries) return false;
+  for (const DirEntry& e : entries.value()) {
+    if (!S_ISDIR(e.mode) || allowed_subdirs.count(e.name) == 0 || !is_empty_dir(dir / e.name, {})) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_ours_or_empty(const StorePaths& paths, const DirEntry& entry) {
+  const std::string& name = entry.name;
+  if (name == "lost+found") return S_ISDIR(entry.mode);
+  if (name == "store.lock" || name == "index.lock") return S_ISREG(entry.mode);
+  if (name.rfind("index.json.tmp-", 0) == 0 || name.rfind("oci-layout.tmp-", 0) == 0) {
+    return S_ISREG(entry.mode);
+  }
+  if (name == "ingest") return S_ISDIR(entry.mode) && is_empty_dir(paths.ingest_dir(), {});
+  if (name == "blobs") return S_ISDIR(entry.mode) && is_empty_dir(paths.blobs_dir(), {"sha256"});
+  if (name == "index.json") {
+    if (!S_ISREG(entry.mode)) return false;
+    auto fd = open_file(paths.index_file(), O_RDONLY | O_NOFOLLOW);
+    if (!fd) return false;
+    const std::string ours = IndexFile::empty_document();
+    auto bytes = read_up_to(fd.value().get(), ours.size(), paths.index_file());
+    return bytes && bytes.value() == ours;
+  }
+  return false;
 }
 
 bool path_exists(const std::filesystem::path& path) {
   struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// blobs/, every blobs/<alg>/ and ingest/ must be real directories: gc
+// unlinks inside them as root, so a link there would aim it outside the
+// store. Missing ones are made (a layout written by another tool may lack
+// ingest/), and the root is fsynced after the mkdir attempts even when they
+// found the directories: the process that made them may not have fsynced.
+core::Status check_store_dirs(const StorePaths& paths) {
+  if (auto s = make_store_dir(paths.blobs_dir()); !s) return s;
+  if (auto s = make_store_dir(paths.ingest_dir()); !s) return s;
+  if (auto s = fsync_dir(paths.root); !s) return s;
+  auto blobs = open_dir_nofollow(AT_FDCWD, paths.blobs_dir(), paths.blobs_dir());
+  if (!blobs) return blobs.error();
+  auto entries = list_dir(blobs.value().get(), paths.blobs_dir());
+  if (!entries) return entries.error();
+  for (const DirEntry& e : entries.value()) {
+    // Only algorithm directories are refused when they are not directories;
+    // other stray files are gc's to report, not a reason to refuse the store.
+    bool is_alg = e.name == "sha256" || e.name == "sha512";
+    if (S_ISLNK(e.mode) || (is_alg && !S_ISDIR(e.mode))) {
+      return bad_state(paths.blobs_dir() / e.name,
+                       std::string("store directory ") +
+                           (S_ISLNK(e.mode) ? "is a symlink" : "is not a directory") +
+                           "; the store does not follow or open such entries inside itself");
+    }
+  }
+  return {};
 }
 
 core::Status check_layout_file(const StorePaths& paths) {
@@ -69,10 +127,9 @@ core::Status create_layout(const StorePaths& paths) {
   if (!path_exists(paths.index_file())) {
     if (auto s = write_file_atomic(paths.index_file(), IndexFile::empty_document()); !s) return s;
   }
-  bool created = false;
-  if (auto s = make_dir(paths.blobs_dir(), &created); !s) return s;
-  if (auto s = make_dir(paths.blobs_dir() / "sha256"); !s) return s;
-  if (auto s = make_dir(paths.ingest_dir()); !s) return s;
+  if (auto s = make_store_dir(paths.blobs_dir()); !s) return s;
+  if (auto s = make_store_dir(paths.blobs_dir() / "sha256"); !s) return s;
+  if (auto s = make_store_dir(paths.ingest_dir()); !s) return s;
   if (auto s = fsync_dir(paths.blobs_dir()); !s) return s;
   std::string layout =
       std::string(R"({"imageLayoutVersion":")") + std::string(kLayoutVersion) + "\"}";
@@ -96,15 +153,18 @@ core::Result<Store> Store::open(const std::filesystem::path& root) {
   }
 
   if (!path_exists(paths->layout_file())) {
-    std::filesystem::directory_iterator it(paths->root, ec);
-    if (ec) return sys_error("read directory", paths->root, ec.value());
-    for (const auto& entry : it) {
-      std::string name = entry.path().filename().string();
-      if (!is_own_name(name)) {
+    // The root itself may be reached through a symlink; only what is inside
+    // it is never followed.
+    auto dir = open_file(paths->root, O_RDONLY | O_DIRECTORY);
+    if (!dir) return dir.error();
+    auto entries = list_dir(dir.value().get(), paths->root);
+    if (!entries) return entries.error();
+    for (const DirEntry& entry : entries.value()) {
+      if (!is_ours_or_empty(*paths, entry)) {
         return bad_state(paths->root,
                          "not an OCI image layout (no oci-layout file) and not "
                          "empty: found '" +
-                             name + "'");
+                             entry.name + "'");
       }
     }
     if (auto s = create_layout(*paths); !s) return s.error();
@@ -112,13 +172,7 @@ core::Result<Store> Store::open(const std::filesystem::path& root) {
   if (auto s = check_layout_file(*paths); !s) return s.error();
   // The index must be readable now, not at the first ref operation.
   if (auto index = IndexFile::load(paths->index_file()); !index) return index.error();
-  // A layout written by another tool may lack our directories.
-  if (auto s = make_dir(paths->blobs_dir()); !s) return s.error();
-  bool created = false;
-  if (auto s = make_dir(paths->ingest_dir(), &created); !s) return s.error();
-  if (created) {
-    if (auto s = fsync_dir(paths->root); !s) return s.error();
-  }
+  if (auto s = check_store_dirs(*paths); !s) return s.error();
   return Store(std::move(paths));
 }
 

@@ -39,8 +39,8 @@ core::Result<BlobWriter> StoreLease::writer(DigestAlgorithm algorithm) const {
   auto hasher = Hasher::create(algorithm);
   if (!hasher) return hasher.error();
   const StorePaths& paths = *store_.paths_;
-  std::filesystem::path temp = paths.ingest_dir() / unique_name("");
-  auto fd = open_file(temp, O_WRONLY | O_CREAT | O_EXCL);
+  std::filesystem::path temp;
+  auto fd = create_unique_file(paths.ingest_dir() / "", temp);
   if (!fd) return fd.error();
   return BlobWriter(store_.paths_, lock_, std::move(fd).value(), std::move(temp),
                     std::move(hasher).value());
@@ -62,6 +62,9 @@ core::Status StoreLease::set_ref(const Ref& ref, const Descriptor& descriptor) c
   if (!media_type::is_manifest_or_index(descriptor.media_type)) {
     return invalid("mediaType", what + ": unknown media type '" + descriptor.media_type +
                                     "' (a ref names an OCI or Docker manifest or index)");
+  }
+  if (auto s = check_json_strings(descriptor); !s) {
+    return core::Error(s.error().code(), what + ": " + s.error().message(), s.error().context());
   }
   if (auto s = check_present(store_, descriptor, "digest", what); !s) return s;
   // read_blob checks the digest; documents larger than the model's limit fail here.
@@ -91,7 +94,9 @@ core::Status StoreLease::set_ref(const Ref& ref, const Descriptor& descriptor) c
   auto index = store_.load_index();
   if (!index) return index.error();
   index.value().set(ref.str(), descriptor);
-  return write_file_atomic(paths.index_file(), index.value().serialize());
+  auto bytes_out = index.value().serialize();
+  if (!bytes_out) return bytes_out.error();
+  return write_file_atomic(paths.index_file(), bytes_out.value());
 }
 
 }  // namespace oci::store

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 
@@ -58,16 +59,59 @@ core::Status fsync_dir(const std::filesystem::path& dir);
 // says whether this call made it, so the caller knows to fsync the parent.
 core::Status make_dir(const std::filesystem::path& dir, bool* created = nullptr);
 // make_dir of every missing component, fsyncing each parent it changed.
+// Follows symlinks: it is for the store's root, which may be reached through
+// links (/var/lib/lxcri -> /srv/lxcri), never for what is inside the store.
 core::Status make_dirs(const std::filesystem::path& dir);
 
+// The store never follows a symlink inside itself: a link planted at
+// `blobs`, `ingest` or a blob name would otherwise make a root gc unlink, or
+// a reader serve, files outside the store. These helpers refuse links
+// (kFailedPrecondition naming the path) instead of following them.
+//
+// mkdir(2) of a directory inside the store; OK when a real directory is
+// there already, kFailedPrecondition when a symlink or a non-directory is.
+core::Status make_store_dir(const std::filesystem::path& dir, bool* created = nullptr);
+// Opens a directory for reading (openat relative to `parent_fd`, AT_FDCWD
+// for a path) without following a symlink at its last component.
+// kNotFound when missing, kFailedPrecondition for a symlink or non-directory.
+core::Result<UniqueFd> open_dir_nofollow(int parent_fd, const std::filesystem::path& name,
+                                         const std::filesystem::path& path_for_errors);
+// Opens a regular file read-only without following a symlink, blocking, or
+// opening anything but a regular file: the entry is lstat-ed first (so a
+// device is never opened), opened with O_NOFOLLOW|O_NONBLOCK (a FIFO swapped
+// in between cannot block) and fstat-ed. kNotFound when missing,
+// kFailedPrecondition for a symlink, FIFO, device, socket or directory.
+// `size` (if given) receives the file's size.
+core::Result<UniqueFd> open_regular_at(int dir_fd, const std::string& name,
+                                       const std::filesystem::path& path_for_errors,
+                                       std::uint64_t* size = nullptr);
+
+// A directory entry with its lstat(2) result (symlinks are not followed).
+struct DirEntry {
+  std::string name;
+  unsigned mode = 0;  // st_mode
+  std::uint64_t size = 0;
+};
+// The entries of the open directory `dir_fd` except "." and "..". Entries
+// that vanish while being listed are skipped.
+core::Result<std::vector<DirEntry>> list_dir(int dir_fd, const std::filesystem::path& path);
+
 // Replaces `path` with `bytes` so that a reader sees the old or the new file,
-// never a mix, and a crash leaves one of them: writes `<path>.tmp-<pid>-<n>`,
-// fsyncs it, renames it over `path`, fsyncs the directory. The temp file is
-// removed when any step fails.
+// never a mix, and a crash leaves one of them: writes `<path>.tmp-<unique>`
+// (create_unique_file), fsyncs it, renames it over `path`, fsyncs the
+// directory. The temp file is removed when any step fails.
 core::Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
-// "<prefix><pid>-<n>" with n a process-wide counter: unique among the
+// "<prefix><pid>-<n>" with n a process-wide counter: unique among the live
 // processes and threads that write into one directory at a time.
 std::string unique_name(std::string_view prefix);
+
+// Creates a new file (O_WRONLY|O_CREAT|O_EXCL) named `<base><pid>-<n>`. A
+// process that crashed may have left that very name behind and its pid may
+// since have been reused, so on EEXIST the name gets a random suffix
+// (getrandom) and the create is retried, a bounded number of times. `path`
+// receives the name used.
+core::Result<UniqueFd> create_unique_file(const std::filesystem::path& base,
+                                          std::filesystem::path& path);
 
 }  // namespace oci::store

@@ -54,10 +54,13 @@ core::Result<Document> read_document(std::string_view bytes, const Digest& own_d
   return doc;
 }
 
-std::vector<Descriptor> scan_descriptors(std::string_view bytes) {
+core::Result<std::vector<Descriptor>> scan_descriptors(std::string_view bytes) {
   std::vector<Descriptor> out;
   auto document = json::parse(bytes);
-  if (!document || !document.value().is_object()) return out;
+  if (!document) return document.error();
+  if (!document.value().is_object()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "not a JSON object");
+  }
   const json::Json& root = document.value();
   auto take = [&](const json::Json& d) {
     if (!d.is_object()) return;

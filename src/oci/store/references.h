@@ -6,7 +6,8 @@
 // spec model: document_kind decides the parser, and the parser is given the
 // blob's own digest, so a document that names itself is refused. gc must
 // never lose a blob because its parent is one the strict model refuses, so it
-// also has a lenient scan.
+// also has a lenient scan; a document even the scan cannot parse (not JSON,
+// duplicate keys, invalid UTF-8, too deep) makes gc delete nothing.
 #pragma once
 
 #include <string>
@@ -36,8 +37,10 @@ core::Result<Document> read_document(std::string_view bytes, const Digest& own_d
 
 // The descriptors in `config`, `layers[]`, `manifests[]` and `subject` of a
 // JSON object whose digest is valid by the grammar (mediaType as written,
-// possibly empty); nothing else is checked. Empty for non-JSON.
-std::vector<Descriptor> scan_descriptors(std::string_view bytes);
+// possibly empty); nothing else is checked. kInvalidArgument when `bytes`
+// are not a JSON object json::parse accepts: the caller cannot know what
+// such a document names.
+core::Result<std::vector<Descriptor>> scan_descriptors(std::string_view bytes);
 
 // True for the kinds whose entries are images a ref must have in full
 // (manifests; an index may name platforms that were never pulled).

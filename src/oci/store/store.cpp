@@ -25,6 +25,14 @@ core::Error corrupt(const Digest& digest, const std::filesystem::path& path,
       .with_file(path.string());
 }
 
+// Not "corrupt": the store cannot hash it, so it cannot tell.
+core::Error unsupported(const Digest& digest) {
+  return core::Error(core::ErrorCode::kInvalidArgument, "blob " + digest.str() +
+                                                            ": unsupported digest algorithm '" +
+                                                            std::string(digest.algorithm()) + "'")
+      .with_field("digest");
+}
+
 }  // namespace
 
 const std::filesystem::path& Store::root() const {
@@ -37,31 +45,47 @@ core::Result<StoreLease> Store::lease() const {
   return StoreLease(*this, std::make_shared<const FileLock>(std::move(lock).value()));
 }
 
+// The one way the store opens or sizes a blob: blobs/ and blobs/<alg> are
+// opened without following symlinks and the blob must be a regular file
+// (open_regular_at), so a link planted at a blob name is never served and a
+// FIFO or device never blocks a reader that may hold a lease.
+core::Result<UniqueFd> Store::open_blob_file(const Digest& digest, std::uint64_t* size) const {
+  std::filesystem::path path = paths_->blob_path(digest);
+  if (digest.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "empty digest").with_field("digest");
+  }
+  auto fail = [&](const core::Error& error) -> core::Error {
+    if (error.code() == core::ErrorCode::kNotFound) return blob_not_found(digest, path);
+    return error;
+  };
+  auto blobs = open_dir_nofollow(AT_FDCWD, paths_->blobs_dir(), paths_->blobs_dir());
+  if (!blobs) return fail(blobs.error());
+  auto alg = open_dir_nofollow(blobs.value().get(), std::string(digest.algorithm()),
+                               paths_->blob_dir(digest));
+  if (!alg) return fail(alg.error());
+  auto fd = open_regular_at(alg.value().get(), std::string(digest.encoded()), path, size);
+  if (!fd) return fail(fd.error());
+  return fd;
+}
+
 bool Store::has_blob(const Digest& digest) const {
-  struct stat st;
-  return !digest.empty() && ::stat(paths_->blob_path(digest).c_str(), &st) == 0 &&
-         S_ISREG(st.st_mode);
+  return !digest.empty() && open_blob_file(digest, nullptr).is_ok();
 }
 
 core::Result<std::int64_t> Store::blob_size(const Digest& digest) const {
-  std::filesystem::path path = paths_->blob_path(digest);
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return blob_not_found(digest, path);
-    return sys_error("stat", path, errno);
-  }
-  return static_cast<std::int64_t>(st.st_size);
+  std::uint64_t size = 0;
+  auto fd = open_blob_file(digest, &size);
+  if (!fd) return fd.error();
+  return static_cast<std::int64_t>(size);
 }
 
 core::Result<UniqueFd> Store::open_blob(const Digest& digest) const {
-  std::filesystem::path path = paths_->blob_path(digest);
-  auto fd = open_file(path, O_RDONLY);
-  if (!fd && fd.error().code() == core::ErrorCode::kNotFound) return blob_not_found(digest, path);
-  return fd;
+  return open_blob_file(digest, nullptr);
 }
 
 core::Result<std::string> Store::read_blob(const Digest& digest, std::uint64_t max_size) const {
   std::filesystem::path path = paths_->blob_path(digest);
+  if (!digest.supported()) return unsupported(digest);
   auto fd = open_blob(digest);
   if (!fd) return fd.error();
   auto bytes = read_up_to(fd.value().get(), max_size, path);
@@ -80,6 +104,7 @@ core::Result<std::string> Store::read_blob(const Digest& digest, std::uint64_t m
 
 core::Status Store::verify_blob(const Digest& digest) const {
   std::filesystem::path path = paths_->blob_path(digest);
+  if (!digest.supported()) return unsupported(digest);
   auto hasher = Hasher::create(digest.algorithm_id());
   if (!hasher) return hasher.error();
   auto fd = open_blob(digest);
@@ -126,7 +151,9 @@ core::Status Store::remove_ref(const Ref& ref) const {
     return core::Error(core::ErrorCode::kNotFound, "ref '" + ref.str() + "' not found")
         .with_file(paths_->index_file().string());
   }
-  return write_file_atomic(paths_->index_file(), index.value().serialize());
+  auto bytes = index.value().serialize();
+  if (!bytes) return bytes.error();
+  return write_file_atomic(paths_->index_file(), bytes.value());
 }
 
 }  // namespace oci::store

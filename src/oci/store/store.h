@@ -39,11 +39,13 @@ struct StorePaths;
 
 class Store {
  public:
-  // Opens the layout at `root`. A missing or empty directory becomes a new
-  // layout (mkdir -p; oci-layout and index.json written atomically). A
-  // directory that has other things but no oci-layout is refused
-  // (kFailedPrecondition) and left untouched, as is a layout of another
-  // version or with a broken oci-layout/index.json.
+  // Opens the layout at `root`. A missing or empty directory (lost+found
+  // alone counts as empty) becomes a new layout (mkdir -p; oci-layout and
+  // index.json written atomically). A directory that has other things but no
+  // oci-layout is refused (kFailedPrecondition) before anything is written
+  // into it, as is a layout of another version or with a broken
+  // oci-layout/index.json, or whose blobs/, blobs/<alg>/ or ingest/ is a
+  // symlink or not a directory (the error names that path).
   static core::Result<Store> open(const std::filesystem::path& root);
 
   const std::filesystem::path& root() const;
@@ -51,13 +53,16 @@ class Store {
   // Takes store.lock shared (blocking while gc runs) for adding content.
   core::Result<StoreLease> lease() const;
 
-  // Blobs. Errors: kNotFound for a missing blob, kInternal for I/O.
+  // Blobs. Errors: kNotFound for a missing blob, kInternal for I/O,
+  // kFailedPrecondition when the name holds a symlink, FIFO, device or
+  // anything else that is not a regular file (never followed or opened).
   bool has_blob(const Digest& digest) const;
   core::Result<std::int64_t> blob_size(const Digest& digest) const;
   core::Result<UniqueFd> open_blob(const Digest& digest) const;
   // A whole blob, for documents: refused (kInvalidArgument) above `max_size`;
   // its digest is checked (kFailedPrecondition when the stored bytes do not
-  // match their name: a corrupt store).
+  // match their name: a corrupt store; kInvalidArgument "unsupported digest
+  // algorithm" when the store cannot hash it).
   core::Result<std::string> read_blob(const Digest& digest,
                                       std::uint64_t max_size = json::kMaxDocumentBytes) const;
   // Re-hashes a blob of any size, streaming. kFailedPrecondition when corrupt.
@@ -72,10 +77,12 @@ class Store {
   // can only make gc keep too much, never too little.
   core::Status remove_ref(const Ref& ref) const;
 
-  // Deletes every blob that no entry of index.json reaches, and every ingest
-  // file (under the exclusive lock no writer is alive, so they are left over
-  // from crashes). Blocks until all leases end. Entries without a ref name
-  // are roots too: they belong to whoever else writes the layout.
+  // Deletes every blob that no entry of index.json reaches, every ingest
+  // file and stale root temp file (under the exclusive lock no writer is
+  // alive, so they are left over from crashes). Blocks until all leases end.
+  // Entries without a ref name are roots too: they belong to whoever else
+  // writes the layout. Deletes nothing when a reachable document cannot be
+  // read or scanned (GcReport::not_swept, see gc.h).
   core::Result<GcReport> gc() const;
   // Re-hashes every blob; reports the corrupt ones. Read-only, no lock.
   core::Result<CheckReport> check() const;
@@ -84,6 +91,7 @@ class Store {
   friend class StoreLease;
   explicit Store(std::shared_ptr<const StorePaths> paths) : paths_(std::move(paths)) {}
   core::Result<IndexFile> load_index() const;
+  core::Result<UniqueFd> open_blob_file(const Digest& digest, std::uint64_t* size) const;
 
   std::shared_ptr<const StorePaths> paths_;
 };

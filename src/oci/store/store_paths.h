@@ -7,7 +7,7 @@
 //   oci-layout               {"imageLayoutVersion":"1.0.0"}
 //   index.json               an OCI image index; its entries are the refs
 //   blobs/<alg>/<encoded>    every blob, named by its digest
-//   ingest/<pid>-<n>         temp files of BlobWriters, renamed into blobs/
+//   ingest/<pid>-<n>[-<rnd>] temp files of BlobWriters, renamed into blobs/
 //   store.lock               shared: adding content; exclusive: gc
 //   index.lock               exclusive: rewriting index.json
 #pragma once

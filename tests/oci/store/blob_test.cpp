@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "store_fixture.h"
@@ -165,6 +168,101 @@ TEST_F(BlobTest, MissingBlobIsNotFound) {
   ASSERT_FALSE(fd.is_ok());
   EXPECT_EQ(fd.error().code(), core::ErrorCode::kNotFound);
   EXPECT_NE(fd.error().message().find(digest.str()), std::string::npos);
+}
+
+// A symlink planted at a blob name is never followed: not served, not sized,
+// not taken for the blob by a writer (which replaces the link, not its
+// target).
+TEST_F(BlobTest, SymlinkAtABlobNameIsNeitherServedNorTrusted) {
+  Store store = open();
+  const std::string content = "bytes that live outside the store";
+  const Digest digest = sha(content);
+  const std::filesystem::path outside = dir_ / "outside";
+  write_file(outside, content);
+  const std::filesystem::path name = root() / "blobs" / "sha256" / std::string(digest.encoded());
+  std::filesystem::create_symlink(outside, name);
+
+  EXPECT_FALSE(store.has_blob(digest));
+  for (const core::Error& e :
+       {store.open_blob(digest).error(), store.read_blob(digest).error(),
+        store.blob_size(digest).error(), store.verify_blob(digest).error()}) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kFailedPrecondition) << e.to_string();
+    EXPECT_NE(e.message().find("symlink"), std::string::npos) << e.to_string();
+    EXPECT_EQ(e.context().file, name.string());
+  }
+
+  auto lease = store.lease().value();
+  ASSERT_EQ(lease.put_blob(content).value(), digest);
+  EXPECT_FALSE(std::filesystem::is_symlink(name));
+  EXPECT_EQ(store.read_blob(digest).value(), content);
+  EXPECT_EQ(read_file(outside), content);
+}
+
+// A FIFO at a blob name, or a link to a device, fails at once: no read or
+// ref check blocks (while holding a lease) or streams forever.
+TEST_F(BlobTest, NonRegularFilesAtBlobNamesFailWithoutBlocking) {
+  Store store = open();
+  const Digest fifo = sha("fifo");
+  const std::filesystem::path fifo_path = root() / "blobs" / "sha256" / std::string(fifo.encoded());
+  ASSERT_EQ(::mkfifo(fifo_path.c_str(), 0644), 0);
+  EXPECT_FALSE(store.has_blob(fifo));
+  auto read = store.read_blob(fifo);
+  ASSERT_FALSE(read.is_ok());
+  EXPECT_EQ(read.error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_NE(read.error().message().find("FIFO"), std::string::npos);
+  EXPECT_EQ(store.blob_size(fifo).error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store.verify_blob(fifo).error().code(), core::ErrorCode::kFailedPrecondition);
+  auto lease = store.lease().value();
+  Descriptor d = describe(media_type::kOciManifest, "fifo");
+  core::Status s = lease.set_ref(make_ref("fifo"), d);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().context().file, fifo_path.string());
+
+  const Digest zero = sha("zero");
+  std::filesystem::create_symlink("/dev/zero",
+                                  root() / "blobs" / "sha256" / std::string(zero.encoded()));
+  EXPECT_EQ(store.verify_blob(zero).error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store.read_blob(zero).error().code(), core::ErrorCode::kFailedPrecondition);
+  // check() reports both entries as problems, never as blobs it hashed.
+  auto report = store.check().value();
+  EXPECT_EQ(report.blobs_checked, 0u);
+  EXPECT_EQ(report.problems.size(), 2u);
+}
+
+// A crashed process may leave the very temp name a new process with its pid
+// would pick; creation then takes a random suffix instead of failing.
+TEST_F(BlobTest, TempNameCollisionsGetARandomSuffix) {
+  Store store = open();
+  auto lease = store.lease().value();
+  // unique_name's counter is process-wide: the next name is this one + 1.
+  const std::string peek = unique_name("");
+  const std::string prefix = peek.substr(0, peek.find('-') + 1);
+  const auto next = std::stoull(peek.substr(peek.find('-') + 1)) + 1;
+  write_file(root() / "ingest" / (prefix + std::to_string(next)), "left by a crash");
+
+  auto writer = lease.writer().value();  // takes `next`
+  ASSERT_TRUE(writer.write("abc"));
+  EXPECT_EQ(ingest_files(root()), 2u);
+  ASSERT_TRUE(writer.commit(sha("abc"), 3));
+  EXPECT_EQ(store.read_blob(sha("abc")).value(), "abc");
+
+  TestImage image = put_image(lease, "collide");  // four blobs: next + 1 .. next + 4
+  write_file(root() / ("index.json.tmp-" + prefix + std::to_string(next + 5)), "left by a crash");
+  ASSERT_TRUE(lease.set_ref(make_ref("app"), image.manifest));  // index.json takes next + 5
+  EXPECT_EQ(store.resolve(make_ref("app")).value().digest, image.manifest.digest);
+}
+
+TEST_F(BlobTest, UnsupportedAlgorithmIsNotCalledCorrupt) {
+  Store store = open();
+  Digest other = Digest::parse("blake3:" + std::string(64, 'a')).value();
+  write_file(root() / "blobs" / "blake3" / std::string(64, 'a'), "x");
+  auto read = store.read_blob(other);
+  ASSERT_FALSE(read.is_ok());
+  EXPECT_EQ(read.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_NE(read.error().message().find("unsupported digest algorithm 'blake3'"),
+            std::string::npos);
+  EXPECT_EQ(read.error().message().find("corrupt"), std::string::npos);
+  EXPECT_EQ(store.verify_blob(other).error().code(), core::ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -179,6 +182,161 @@ TEST_F(GcTest, SurvivesSelfReferenceCyclesAndMissingBlobs) {
   ASSERT_EQ(report.missing.size(), 1u);
   EXPECT_NE(report.missing[0].find(missing.digest.str()), std::string::npos);
   EXPECT_FALSE(report.problems.empty());  // the self-naming index is refused by the model
+}
+
+// A committed writer has released its lock: once the lease object is gone
+// too, gc on this very thread runs (before the fix it waited for itself).
+TEST_F(GcTest, ACommittedWriterReleasesTheLease) {
+  Store store = open();
+  std::optional<BlobWriter> writer;
+  std::optional<BlobWriter> failed;
+  {
+    auto lease = store.lease().value();
+    writer.emplace(lease.writer().value());
+    failed.emplace(lease.writer().value());
+  }
+  ASSERT_TRUE(writer->write("data"));
+  ASSERT_TRUE(writer->commit(sha("data"), 4));
+  ASSERT_TRUE(failed->write("oops"));
+  ASSERT_FALSE(failed->commit(sha("data"), 4));  // a failed commit ends the writer too
+  // Both writer objects are still alive. Prove without blocking that
+  // nobody holds store.lock any more...
+  int fd = ::open((root() / "store.lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0) << "a committed writer still holds the lease";
+  ::close(fd);
+  // ...then run gc here.
+  auto report = store.gc();
+  ASSERT_TRUE(report.is_ok()) << report.error().to_string();
+  EXPECT_EQ(report.value().blobs_removed, 1u);
+}
+
+// Links inside the store aim nowhere: gc neither descends through them nor
+// unlinks their targets, and reports them.
+TEST_F(GcTest, NeverFollowsSymlinksOutOfTheStore) {
+  Store store = open();
+  const std::filesystem::path outside = dir_ / "outside";
+  const std::string hex(64, 'b');
+  write_file(outside / hex, "precious");
+  write_file(outside / "victim", "precious");
+  // blobs/foo -> a directory outside, whose file has a blob-like name.
+  std::filesystem::create_symlink(outside, root() / "blobs" / "foo");
+  // An unreferenced blob name that is a link to a file outside.
+  const Digest linked = sha("linked");
+  const std::filesystem::path link = root() / "blobs" / "sha256" / std::string(linked.encoded());
+  std::filesystem::create_symlink(outside / "victim", link);
+  // A link in ingest/ to a file outside.
+  std::filesystem::create_symlink(outside / "victim", root() / "ingest" / "123-0");
+  std::string orphan = "orphan";
+  {
+    auto lease = store.lease().value();
+    ASSERT_TRUE(lease.put_blob(orphan).is_ok());
+  }
+
+  GcReport report = store.gc().value();
+  EXPECT_TRUE(report.not_swept.empty());
+  EXPECT_EQ(report.blobs_removed, 1u);  // only the real orphan
+  EXPECT_EQ(read_file(outside / hex), "precious");
+  EXPECT_EQ(read_file(outside / "victim"), "precious");
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_TRUE(std::filesystem::is_symlink(root() / "ingest" / "123-0"));
+  std::string problems;
+  for (const std::string& p : report.problems)
+    problems += p + "\n";
+  EXPECT_NE(problems.find((root() / "blobs" / "foo").string()), std::string::npos) << problems;
+  EXPECT_NE(problems.find(link.string()), std::string::npos) << problems;
+  EXPECT_NE(problems.find("123-0"), std::string::npos) << problems;
+
+  // ingest itself a link to a directory outside: gc refuses, naming it.
+  std::filesystem::remove_all(root() / "ingest");
+  std::filesystem::create_symlink(outside, root() / "ingest");
+  auto refused = store.gc();
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(refused.error().context().file, (root() / "ingest").string());
+  EXPECT_NE(refused.error().message().find("symlink"), std::string::npos);
+  EXPECT_EQ(read_file(outside / "victim"), "precious");
+  EXPECT_EQ(read_file(outside / hex), "precious");
+}
+
+// A reachable document that neither the model nor the lenient scan can read
+// hides children: gc then deletes nothing and says why.
+TEST_F(GcTest, UnscannableReachableDocumentStopsTheSweep) {
+  Store store = open();
+  auto lease = store.lease().value();
+  TestImage image = put_image(lease, "hidden");
+  std::string index = index_bytes({image.manifest});
+  Descriptor index_desc = describe(media_type::kOciIndex, index);
+  ASSERT_TRUE(lease.put_blob(index).is_ok());
+  ASSERT_TRUE(lease.set_ref(make_ref("app"), index_desc));
+  Digest orphan = lease.put_blob("orphan").value();
+  { auto end = std::move(lease); }
+  write_file(root() / "ingest" / "999999-0", "half");
+  write_file(root() / "index.json.tmp-999999-0", "half");
+  const std::filesystem::path index_file =
+      root() / "blobs" / "sha256" / std::string(index_desc.digest.encoded());
+
+  // The damaged copies of the index, each still naming the manifest.
+  const std::string names_manifest = descriptor_json(image.manifest).dump();
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {"duplicate key",
+       R"({"schemaVersion":2,"schemaVersion":2,"manifests":[)" + names_manifest + "]}"},
+      {"invalid UTF-8", R"({"schemaVersion":2,"x":")" + std::string("\xff") + R"(","manifests":[)" +
+                            names_manifest + "]}"},
+      {"too deep", R"({"schemaVersion":2,"x":)" + std::string(100, '[') + std::string(100, ']') +
+                       R"(,"manifests":[)" + names_manifest + "]}"},
+      {"larger than 16 MiB", R"({"schemaVersion":2,"x":")" + std::string(17u << 20, 'x') +
+                                 R"(","manifests":[)" + names_manifest + "]}"},
+  };
+  for (const auto& [why, bytes] : damaged) {
+    write_file(index_file, bytes);
+    auto report = store.gc();
+    ASSERT_TRUE(report.is_ok()) << why << ": " << report.error().to_string();
+    EXPECT_NE(report.value().not_swept.find(index_desc.digest.str()), std::string::npos) << why;
+    EXPECT_EQ(report.value().blobs_removed, 0u) << why;
+    EXPECT_EQ(report.value().ingest_files_removed, 0u) << why;
+    EXPECT_EQ(report.value().temp_files_removed, 0u) << why;
+    for (const Digest& d : image.all())
+      EXPECT_TRUE(store.has_blob(d)) << why << " " << d.str();
+    EXPECT_TRUE(store.has_blob(orphan)) << why;
+  }
+
+  // A FIFO in its place cannot be read either (and does not block gc).
+  std::filesystem::remove(index_file);
+  ASSERT_EQ(::mkfifo(index_file.c_str(), 0644), 0);
+  GcReport report = store.gc().value();
+  EXPECT_NE(report.not_swept.find("FIFO"), std::string::npos) << report.not_swept;
+  EXPECT_EQ(report.blobs_removed, 0u);
+  EXPECT_TRUE(store.has_blob(orphan));
+  EXPECT_EQ(ingest_files(root()), 1u);
+
+  // Repaired, gc sweeps again: the orphan, the stale ingest and temp files.
+  std::filesystem::remove(index_file);
+  write_file(index_file, index);
+  report = store.gc().value();
+  EXPECT_TRUE(report.not_swept.empty()) << report.not_swept;
+  EXPECT_EQ(report.blobs_removed, 1u);
+  EXPECT_FALSE(store.has_blob(orphan));
+  EXPECT_EQ(report.ingest_files_removed, 1u);
+  EXPECT_EQ(report.temp_files_removed, 1u);
+}
+
+// Root temp files left by a crashed index.json or oci-layout rewrite are
+// gc's to remove; everything else in the root is not.
+TEST_F(GcTest, RemovesStaleRootTempFiles) {
+  Store store = open();
+  write_file(root() / "index.json.tmp-4242-7", "{");
+  write_file(root() / "oci-layout.tmp-4242-8-00ff00ff00ff00ff", "{");
+  write_file(root() / "index.json.bak", "mine");
+  std::filesystem::create_directory(root() / "index.json.tmp-dir");
+  GcReport report = store.gc().value();
+  EXPECT_EQ(report.temp_files_removed, 2u);
+  EXPECT_FALSE(std::filesystem::exists(root() / "index.json.tmp-4242-7"));
+  EXPECT_FALSE(std::filesystem::exists(root() / "oci-layout.tmp-4242-8-00ff00ff00ff00ff"));
+  EXPECT_EQ(read_file(root() / "index.json.bak"), "mine");
+  EXPECT_TRUE(std::filesystem::is_directory(root() / "index.json.tmp-dir"));
+  EXPECT_EQ(report.problems.size(), 1u);  // the directory, left alone
+  EXPECT_TRUE(Store::open(root()).is_ok());
 }
 
 }  // namespace

@@ -197,5 +197,45 @@ TEST_F(RefTest, ConcurrentSetRefFromProcesses) {
   }
 }
 
+// Strings JSON cannot carry are refused naming the field, never thrown out
+// of dump(); index.json stays as it was.
+TEST_F(RefTest, NonUtf8DescriptorStringsAreRefused) {
+  Store store = open();
+  auto lease = store.lease().value();
+  TestImage image = put_image(lease, "utf8");
+  ASSERT_TRUE(lease.set_ref(make_ref("keep"), image.manifest));
+  const std::string before = read_file(root() / "index.json");
+  const std::string bad = "caf\xc3";  // truncated sequence
+
+  Descriptor d = image.manifest;
+  d.annotations["note"] = bad;
+  core::Status s = lease.set_ref(make_ref("bad"), d);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.error().context().field, "annotations.note");
+  EXPECT_NE(s.error().message().find("UTF-8"), std::string::npos);
+
+  d = image.manifest;
+  d.urls = {"https://ok", "https://\xed\xa0\x80"};  // a surrogate
+  EXPECT_EQ(lease.set_ref(make_ref("bad"), d).error().context().field, "urls[1]");
+
+  d = image.manifest;
+  d.platform = Platform{};
+  d.platform->os = "linux";
+  d.platform->architecture = "amd\xff";
+  EXPECT_EQ(lease.set_ref(make_ref("bad"), d).error().context().field, "platform.architecture");
+
+  d = image.manifest;
+  d.annotations["\xc0\x80"] = "overlong key";
+  EXPECT_EQ(lease.set_ref(make_ref("bad"), d).error().context().field, "annotations");
+
+  d = image.manifest;
+  d.annotations["note"] = "caf\xc3\xa9 \xf0\x9f\x93\xa6";  // valid: accepted
+  EXPECT_TRUE(lease.set_ref(make_ref("good"), d));
+  EXPECT_EQ(store.resolve(make_ref("good")).value().annotations.at("note"), d.annotations["note"]);
+  ASSERT_TRUE(store.remove_ref(make_ref("good")));
+  EXPECT_EQ(json::parse(read_file(root() / "index.json")), json::parse(before));
+}
+
 }  // namespace
 }  // namespace oci::store::testing
