@@ -57,6 +57,15 @@ core::Result<std::unique_ptr<CompiledGraph>> CompiledGraph::compile(GraphRef spe
   return g;
 }
 
+core::Status CompiledGraph::compile_child(const GraphRef& spec, CompileBudget& budget,
+                                          std::unique_ptr<CompiledGraph>& out) {
+  if (!spec) return core::Status();  // an optional body that is absent
+  auto compiled = compile(spec, budget);
+  if (!compiled.is_ok()) return compiled.error();
+  out = std::move(compiled).value();
+  return core::Status();
+}
+
 core::Status CompiledGraph::compile_nodes(CompileBudget& budget) {
   nodes_.reserve(spec_->nodes.size());
   for (const NodeSpec& spec : spec_->nodes) {
@@ -94,37 +103,23 @@ core::Status CompiledGraph::compile_nodes(CompileBudget& budget) {
       if (!opened.is_ok()) return at(opened.error(), spec.pos, spec.id);
       node.database = opened.value();
     } else if (const auto* sub = std::get_if<SubgraphFields>(&spec.fields)) {
-      auto child = CompiledGraph::compile(sub->graph, budget);
-      if (!child.is_ok()) return child.error();
-      node.child = std::move(child).value();
+      if (core::Status s = compile_child(sub->graph, budget, node.child); !s.is_ok()) return s;
     } else if (const auto* loop = std::get_if<LoopFields>(&spec.fields)) {
       if (loop->while_condition) {
         auto c = compile(*loop->while_condition, "while");
         if (!c.is_ok()) return c.error();
         node.condition = std::move(c).value();
       }
-      auto body = CompiledGraph::compile(loop->body, budget);
-      if (!body.is_ok()) return body.error();
-      node.child = std::move(body).value();
+      if (core::Status s = compile_child(loop->body, budget, node.child); !s.is_ok()) return s;
     } else if (const auto* tc = std::get_if<TryCatchFields>(&spec.fields)) {
-      auto tried = CompiledGraph::compile(tc->try_body, budget);
-      if (!tried.is_ok()) return tried.error();
-      node.child = std::move(tried).value();
-      if (tc->catch_body) {
-        auto caught = CompiledGraph::compile(tc->catch_body, budget);
-        if (!caught.is_ok()) return caught.error();
-        node.fallback = std::move(caught).value();
+      if (core::Status s = compile_child(tc->try_body, budget, node.child); !s.is_ok()) return s;
+      if (core::Status s = compile_child(tc->catch_body, budget, node.fallback); !s.is_ok()) {
+        return s;
       }
     } else if (const auto* retry = std::get_if<RetryFields>(&spec.fields)) {
-      if (retry->body) {
-        auto body = CompiledGraph::compile(retry->body, budget);
-        if (!body.is_ok()) return body.error();
-        node.child = std::move(body).value();
-      }
+      if (core::Status s = compile_child(retry->body, budget, node.child); !s.is_ok()) return s;
     } else if (const auto* cb = std::get_if<CircuitBreakerFields>(&spec.fields)) {
-      auto body = CompiledGraph::compile(cb->body, budget);
-      if (!body.is_ok()) return body.error();
-      node.child = std::move(body).value();
+      if (core::Status s = compile_child(cb->body, budget, node.child); !s.is_ok()) return s;
       node.breaker = std::make_unique<CircuitBreaker>(
           cb->failure_threshold, std::chrono::milliseconds(cb->recovery_timeout_ms));
     }

@@ -162,6 +162,10 @@ class CompiledGraph {
   // `budget`: how many more nodes this compilation may create.
   static core::Result<std::unique_ptr<CompiledGraph>> compile(GraphRef spec, CompileBudget& budget);
   core::Status compile_nodes(CompileBudget& budget);
+  // Compiles a node's body into `out`; nothing when `spec` is null (an
+  // optional body, such as a TryCatchNode without `catch`).
+  static core::Status compile_child(const GraphRef& spec, CompileBudget& budget,
+                                    std::unique_ptr<CompiledGraph>& out);
   Context::Slot intern(const std::string& key);
   core::Status compile_edges();
   core::Status build_tasks();
