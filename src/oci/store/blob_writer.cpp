@@ -113,6 +113,21 @@ core::Status BlobWriter::commit(const Digest& expected, std::int64_t expected_si
     return mismatch(expected, "digest",
                     "digest mismatch: expected " + expected.str() + ", computed " + actual.str());
   }
+  return publish(expected);
+}
+
+core::Result<Digest> BlobWriter::commit_computed() {
+  if (temp_.empty()) return failed_precondition("blob writer already committed");
+  if (broken_) {
+    discard();
+    return failed_precondition("blob writer failed earlier");
+  }
+  Digest digest = hasher_.finish();
+  if (auto s = publish(digest); !s) return s.error();
+  return digest;
+}
+
+core::Status BlobWriter::publish(const Digest& expected) {
   if (auto s = fsync_fd(fd_.get(), temp_); !s) {
     discard();
     return s;

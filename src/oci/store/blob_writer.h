@@ -46,11 +46,19 @@ class BlobWriter {
   // file is gone. A writer commits at most once.
   core::Status commit(const Digest& expected, std::int64_t expected_size);
 
+  // Publishes the blob under the digest computed while streaming, for
+  // content whose digest nobody gave us (a layer just built, a layer tar
+  // read from a docker archive). Same fsync/rename guarantees as commit();
+  // returns that digest.
+  core::Result<Digest> commit_computed();
+
  private:
   friend class StoreLease;
   BlobWriter(std::shared_ptr<const StorePaths> paths, std::shared_ptr<const FileLock> lease,
              UniqueFd fd, std::filesystem::path temp, Hasher hasher);
   void discard();  // closes and removes the temp file
+  // The common tail of both commits: fsync, rename into blobs/, fsync dir.
+  core::Status publish(const Digest& digest);
 
   std::shared_ptr<const StorePaths> paths_;
   std::shared_ptr<const FileLock> lease_;
