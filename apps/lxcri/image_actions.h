@@ -1,0 +1,64 @@
+// apps/lxcri/image_actions.h: what each `lxcri image` subcommand does, given
+// its parsed options (image_command.cpp parses them), and the helpers they
+// share. Each action prints its result to stdout, errors to stderr, and
+// returns the exit code (exit_codes.h).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "image_render.h"
+#include "oci/platform.h"
+#include "oci/progress.h"
+#include "oci/store/ref.h"
+#include "oci/store/store.h"
+#include "oci/transport/create_from_dir.h"
+#include "progress_bar.h"
+
+namespace oci::layers {
+class MetadataCache;
+}
+
+namespace lxcri {
+
+// The command line of every image subcommand; each uses the fields it needs.
+struct ImageOptions {
+  std::string store;              // --store
+  std::string platform;           // --platform
+  std::string format;             // --format
+  std::string source;             // import's SRC
+  std::string ref;                // the NAME:TAG operated on
+  std::string target;             // tag's new ref, export's destination, unpack's directory
+  std::vector<std::string> refs;  // rm's refs
+  std::string rootfs;             // create --from-dir
+  unsigned jobs = 0;              // unpack --jobs: decompress-ahead threads, 0 = one per core
+  oci::transport::CreateOptions create;
+};
+
+// Moving images in and out: image_transfer.cpp.
+int import_image(const ImageOptions& o);
+int export_image(const ImageOptions& o);
+int create_image(ImageOptions& o);
+int unpack_image(const ImageOptions& o);
+
+// Looking at and tending the store: image_maintenance.cpp.
+int list_images(const ImageOptions& o);
+int inspect_image(const ImageOptions& o);
+int tag_image(const ImageOptions& o);
+int remove_images(const ImageOptions& o);
+int collect_garbage(const ImageOptions& o);
+int check_store(const ImageOptions& o);
+
+// Shared helpers: image_support.cpp.
+core::Result<oci::store::Store> open_store(const ImageOptions& o);
+// --platform, else the host's.
+core::Result<oci::Platform> wanted_platform(const ImageOptions& o);
+core::Result<ImageRow> resolve_row(const oci::store::Store& store, const oci::store::Ref& ref,
+                                   const oci::Platform& platform,
+                                   oci::layers::MetadataCache* cache);
+// A callback drawing on `bar`, or none when stderr is not a terminal.
+oci::Progress progress_to(ProgressBar& bar);
+// "lxcri: <prefix><item>" on stderr for each item.
+void print_each_to_stderr(const char* prefix, const std::vector<std::string>& items);
+
+}  // namespace lxcri

@@ -1,0 +1,117 @@
+#include "image_command.h"
+
+#include "image_actions.h"
+
+namespace lxcri {
+
+struct ImageCommand::Options : ImageOptions {
+  CLI::App* import_cmd = nullptr;
+  CLI::App* export_cmd = nullptr;
+  CLI::App* create_cmd = nullptr;
+  CLI::App* ls_cmd = nullptr;
+  CLI::App* inspect_cmd = nullptr;
+  CLI::App* tag_cmd = nullptr;
+  CLI::App* rm_cmd = nullptr;
+  CLI::App* gc_cmd = nullptr;
+  CLI::App* check_cmd = nullptr;
+  CLI::App* unpack_cmd = nullptr;
+};
+
+namespace {
+
+using Options = ImageCommand::Options;
+
+void add_store_option(CLI::App& cmd, Options& o) {
+  cmd.add_option("--store", o.store,
+                 "content store directory (default: $LXCRI_STORE or /var/lib/lxcri)");
+}
+
+void add_platform_option(CLI::App& cmd, Options& o) {
+  cmd.add_option("--platform", o.platform,
+                 "os/arch[/variant] to pick from an index (default: the host)");
+}
+
+}  // namespace
+
+ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()) {
+  Options& o = *options_;
+  image_ = app.add_subcommand("image", "manage OCI images in the content store");
+  image_->require_subcommand(1);
+
+  o.import_cmd = image_->add_subcommand("import", "copy an image into the store");
+  o.import_cmd
+      ->add_option("SRC", o.source,
+                   "oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]")
+      ->required();
+  o.import_cmd->add_option("NAME:TAG", o.ref, "the ref to give it")->required();
+
+  o.export_cmd = image_->add_subcommand("export", "write an image out as an OCI layout");
+  o.export_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
+  o.export_cmd->add_option("DEST", o.target, "oci:DIR[:TAG]")->required();
+
+  o.create_cmd = image_->add_subcommand("create", "make a one-layer image from a directory");
+  o.create_cmd->add_option("--from-dir", o.rootfs, "the root filesystem")->required();
+  o.create_cmd->add_option("NAME:TAG", o.ref, "the ref to give it")->required();
+  o.create_cmd->add_option("--cmd", o.create.cmd, "Cmd argument (repeat for each)");
+  o.create_cmd->add_option("--entrypoint", o.create.entrypoint, "Entrypoint argument (repeat)");
+  o.create_cmd->add_option("--env", o.create.env, "NAME=value (repeat)");
+  o.create_cmd->add_option("--workdir", o.create.working_dir, "WorkingDir");
+  o.create_cmd->add_option("--user", o.create.user, "User");
+
+  o.ls_cmd = image_->add_subcommand("ls", "list the store's images");
+  o.ls_cmd->add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+
+  o.inspect_cmd = image_->add_subcommand("inspect", "show an image's manifest, config and layers");
+  o.inspect_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
+  o.inspect_cmd->add_option("--format", o.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  o.tag_cmd = image_->add_subcommand("tag", "give an image another ref");
+  o.tag_cmd->add_option("SRC", o.ref, "an existing NAME:TAG")->required();
+  o.tag_cmd->add_option("NAME:TAG", o.target, "the new ref")->required();
+
+  o.rm_cmd = image_->add_subcommand("rm", "remove refs (gc frees their blobs)");
+  o.rm_cmd->add_option("NAME:TAG", o.refs, "refs to remove")->required();
+
+  o.gc_cmd = image_->add_subcommand("gc", "delete blobs that no ref reaches");
+  o.check_cmd = image_->add_subcommand("check", "re-hash every blob; exit 4 if any is corrupt");
+
+  o.unpack_cmd = image_->add_subcommand("unpack", "unpack an image's layers into a new directory");
+  o.unpack_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
+  o.unpack_cmd->add_option("DIR", o.target, "a directory that does not exist yet (or is empty)")
+      ->required();
+  o.unpack_cmd
+      ->add_option("--jobs", o.jobs,
+                   "layers decompressed and verified ahead at once (default: one per core)")
+      ->check(CLI::Range(1u, 64u));
+
+  // (App::get_subcommands() without a filter lists only the parsed ones.)
+  for (CLI::App* cmd : image_->get_subcommands([](CLI::App*) { return true; })) {
+    add_store_option(*cmd, o);
+  }
+  for (CLI::App* cmd : {o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd})
+    add_platform_option(*cmd, o);
+}
+
+ImageCommand::~ImageCommand() = default;
+
+bool ImageCommand::parsed() const {
+  return image_->parsed();
+}
+
+int ImageCommand::run() {
+  Options& o = *options_;
+  if (o.import_cmd->parsed()) return import_image(o);
+  if (o.export_cmd->parsed()) return export_image(o);
+  if (o.create_cmd->parsed()) return create_image(o);
+  if (o.ls_cmd->parsed()) return list_images(o);
+  if (o.inspect_cmd->parsed()) return inspect_image(o);
+  if (o.tag_cmd->parsed()) return tag_image(o);
+  if (o.rm_cmd->parsed()) return remove_images(o);
+  if (o.gc_cmd->parsed()) return collect_garbage(o);
+  if (o.check_cmd->parsed()) return check_store(o);
+  return unpack_image(o);
+}
+
+}  // namespace lxcri
