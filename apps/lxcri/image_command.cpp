@@ -82,8 +82,9 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.unpack_cmd->add_option("DIR", o.target, "a directory that does not exist yet (or is empty)")
       ->required();
   o.unpack_cmd
-      ->add_option("--jobs", o.jobs,
-                   "layers decompressed and verified ahead at once (default: one per core)")
+      ->add_option(
+          "--jobs", o.jobs,
+          "threads decompressing and verifying layers ahead (default: one per core but one)")
       ->check(CLI::Range(1u, 64u));
 
   // (App::get_subcommands() without a filter lists only the parsed ones.)

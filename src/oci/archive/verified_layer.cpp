@@ -19,8 +19,18 @@ core::Error prefixed(const Descriptor& blob, const core::Error& error) {
 
 }  // namespace
 
+core::Error layer_mismatch(const Descriptor& blob, std::string_view field, const Digest& expected,
+                           const Digest& computed) {
+  std::string what = field == "diff_id" ? "diff_id mismatch" : "digest mismatch";
+  return core::Error(core::ErrorCode::kInvalidArgument, layer_prefix(blob) + what + ": expected " +
+                                                            expected.str() + ", computed " +
+                                                            computed.str())
+      .with_field(std::string(field));
+}
+
 core::Result<std::unique_ptr<VerifiedLayer>> VerifiedLayer::open(const store::Store& store,
-                                                                 const LayerSpec& spec) {
+                                                                 const LayerSpec& spec,
+                                                                 DiffIdCheck diff_id_check) {
   std::optional<Compression> compression;
   if (!spec.blob.media_type.empty()) {
     auto c = compression_for_media_type(spec.blob.media_type);
@@ -34,7 +44,7 @@ core::Result<std::unique_ptr<VerifiedLayer>> VerifiedLayer::open(const store::St
   if (!spec.diff_id.empty()) {
     auto h = Hasher::create(spec.diff_id.algorithm_id());
     if (!h) return prefixed(spec.blob, core::Error(h.error()).with_field("diff_id"));
-    diff_hasher.emplace(std::move(h).value());
+    if (diff_id_check == DiffIdCheck::kInline) diff_hasher.emplace(std::move(h).value());
   }
   auto fd = store.open_blob(spec.blob.digest);
   if (!fd) return prefixed(spec.blob, fd.error());
@@ -57,15 +67,6 @@ VerifiedLayer::VerifiedLayer(LayerSpec spec, FileSource file,
 
 core::Error VerifiedLayer::layer_error(const core::Error& error) const {
   return prefixed(spec_.blob, error);
-}
-
-core::Error VerifiedLayer::mismatch(std::string_view field, const Digest& expected,
-                                    const Digest& computed) const {
-  std::string what = field == "diff_id" ? "diff_id mismatch" : "digest mismatch";
-  return core::Error(core::ErrorCode::kInvalidArgument, layer_prefix(spec_.blob) + what +
-                                                            ": expected " + expected.str() +
-                                                            ", computed " + computed.str())
-      .with_field(std::string(field));
 }
 
 core::Status VerifiedLayer::fill() {
@@ -105,11 +106,12 @@ core::Status VerifiedLayer::verify_end() {
         .with_field("size");
   }
   Digest computed = blob_hasher_.finish();
-  if (computed != spec_.blob.digest) return mismatch("digest", spec_.blob.digest, computed);
+  if (computed != spec_.blob.digest)
+    return layer_mismatch(spec_.blob, "digest", spec_.blob.digest, computed);
   if (core::Status s = decompressor_->finish(); !s) return layer_error(s.error());
   if (diff_hasher_) {
     Digest diff = diff_hasher_->finish();
-    if (diff != spec_.diff_id) return mismatch("diff_id", spec_.diff_id, diff);
+    if (diff != spec_.diff_id) return layer_mismatch(spec_.blob, "diff_id", spec_.diff_id, diff);
   }
   return core::Status::ok();
 }

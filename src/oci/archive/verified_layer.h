@@ -35,13 +35,25 @@ struct LayerSpec {
   Digest diff_id;   // the uncompressed tar's digest; empty: not checked
 };
 
+// Who hashes the decompressed bytes against the DiffID: the layer itself, or
+// the caller that consumes them (LayerSources does, on the reader's thread,
+// so that the thread decompressing ahead has less to do).
+enum class DiffIdCheck { kInline, kByCaller };
+
+// "layer <digest>: diff_id mismatch: expected ..., computed ..." (or
+// "digest mismatch"), field `field`: the one message for every such check.
+core::Error layer_mismatch(const Descriptor& blob, std::string_view field, const Digest& expected,
+                           const Digest& computed);
+
 class VerifiedLayer final : public ByteSource {
  public:
   // Opens the blob. Errors, all prefixed "layer <digest>: ": an unsupported
   // media type (field "mediaType") or digest algorithm (field "digest" or
-  // "diff_id"), and the store's own (kNotFound for a missing blob).
-  static core::Result<std::unique_ptr<VerifiedLayer>> open(const store::Store& store,
-                                                           const LayerSpec& spec);
+  // "diff_id", checked even when the caller hashes the DiffID), and the
+  // store's own (kNotFound for a missing blob).
+  static core::Result<std::unique_ptr<VerifiedLayer>> open(
+      const store::Store& store, const LayerSpec& spec,
+      DiffIdCheck diff_id_check = DiffIdCheck::kInline);
 
   // Decompresses into `out` until it is full or the stream ends; 0 at the
   // (verified) end. For callers that own their buffers (no copy); `out`
@@ -56,8 +68,6 @@ class VerifiedLayer final : public ByteSource {
   core::Status fill();        // reads the next compressed piece into pending_
   core::Status verify_end();  // size, digest, complete stream, diff_id
   core::Error layer_error(const core::Error& error) const;
-  core::Error mismatch(std::string_view field, const Digest& expected,
-                       const Digest& computed) const;
 
   LayerSpec spec_;
   FileSource file_;

@@ -23,6 +23,7 @@ namespace oci::unpack {
 
 struct ImageUnpackOptions {
   UnpackOptions unpack;
+  // parallelism 0 here means one decompressing thread per core but one.
   archive::LayerSourceOptions sources;
   // Decompressed bytes applied so far (total unknown: 0), per "layer i/n".
   Progress progress;
