@@ -13,11 +13,11 @@
 namespace oci::unpack {
 
 void DeferredDirs::record(const struct stat& st, mode_t mode, const struct timespec times[2]) {
-  dirs_[Key{st.st_dev, st.st_ino}] = Dir{mode, {times[0], times[1]}};
+  dirs_[InodeKey::of(st)] = Dir{mode, {times[0], times[1]}};
 }
 
 void DeferredDirs::forget(const struct stat& st) {
-  dirs_.erase(Key{st.st_dev, st.st_ino});
+  dirs_.erase(InodeKey::of(st));
 }
 
 // Sets each recorded directory's metadata when the walk leaves it.
@@ -35,7 +35,7 @@ class DirApplier final : public TreeVisitor {
   }
 
   int leave(int parent_fd, const char*, int fd, const struct stat& st) override {
-    auto it = dirs_.dirs_.find(DeferredDirs::Key{st.st_dev, st.st_ino});
+    auto it = dirs_.dirs_.find(InodeKey::of(st));
     if (it == dirs_.dirs_.end()) {
       // An implied directory keeps its 0755 and times; the root (the top,
       // without a "./" entry) leaves its 0700 for tar's 0755.

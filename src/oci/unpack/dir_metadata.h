@@ -31,6 +31,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "oci/unpack/inode_key.h"
 
 namespace oci::unpack {
 
@@ -48,23 +49,12 @@ class DeferredDirs {
   core::Status apply(int root_fd);
 
  private:
-  struct Key {
-    dev_t dev;
-    ino_t ino;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(k.ino) * 0x9e3779b97f4a7c15ull ^
-                                        static_cast<std::uint64_t>(k.dev));
-    }
-  };
   struct Dir {
     mode_t mode;
     struct timespec times[2];
   };
   friend class DirApplier;
-  std::unordered_map<Key, Dir, KeyHash> dirs_;
+  std::unordered_map<InodeKey, Dir, InodeKeyHash> dirs_;
 };
 
 }  // namespace oci::unpack

@@ -72,7 +72,7 @@ int LayerChanges::remove_lower(RootDir& root, int dir_fd, const char* name,
 int LayerChanges::make_opaque(RootDir& root, int dir_fd, std::string_view clean_path) {
   struct stat st;
   if (::fstat(dir_fd, &st) != 0) return errno;
-  const Key key{st.st_dev, st.st_ino};
+  const InodeKey key = InodeKey::of(st);
   if (purged_.contains(key)) return 0;
   std::vector<std::string> names;
   if (int err = list_names(dir_fd, names); err != 0) return err;

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "oci/unpack/inode_key.h"
 #include "oci/unpack/root_dir.h"
 
 namespace oci::unpack {
@@ -60,18 +61,7 @@ class LayerChanges {
   // this layer created.
   std::unordered_map<std::string, bool, Hash, std::equal_to<>> paths_;
   // Directories already emptied of lower layers' entries in this layer.
-  struct Key {
-    dev_t dev;
-    ino_t ino;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(k.ino) * 0x9e3779b97f4a7c15ull ^
-                                        static_cast<std::uint64_t>(k.dev));
-    }
-  };
-  std::unordered_set<Key, KeyHash> purged_;
+  std::unordered_set<InodeKey, InodeKeyHash> purged_;
 };
 
 }  // namespace oci::unpack
