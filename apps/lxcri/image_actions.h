@@ -15,10 +15,6 @@
 #include "oci/transport/create_from_dir.h"
 #include "progress_bar.h"
 
-namespace oci::layers {
-class MetadataCache;
-}
-
 namespace lxcri {
 
 // The command line of every image subcommand; each uses the fields it needs.
@@ -53,9 +49,9 @@ int check_store(const ImageOptions& o);
 core::Result<oci::store::Store> open_store(const ImageOptions& o);
 // --platform, else the host's.
 core::Result<oci::Platform> wanted_platform(const ImageOptions& o);
+// `ref` resolved for `platform`: a one-off, so no metadata cache (ls keeps one).
 core::Result<ImageRow> resolve_row(const oci::store::Store& store, const oci::store::Ref& ref,
-                                   const oci::Platform& platform,
-                                   oci::layers::MetadataCache* cache);
+                                   const oci::Platform& platform);
 // A callback drawing on `bar`, or none when stderr is not a terminal.
 oci::Progress progress_to(ProgressBar& bar);
 // "lxcri: <prefix><item>" on stderr for each item.

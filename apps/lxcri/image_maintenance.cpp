@@ -47,7 +47,7 @@ int inspect_image(const ImageOptions& o) {
   if (!platform.is_ok()) return report_usage(platform.error());
   auto store = open_store(o);
   if (!store.is_ok()) return report_error(store.error());
-  auto row = resolve_row(store.value(), ref.value(), platform.value(), nullptr);
+  auto row = resolve_row(store.value(), ref.value(), platform.value());
   if (!row.is_ok()) return report_error(row.error());
   if (o.format == "json") {
     auto out = inspect_json(store.value(), row.value());

@@ -16,11 +16,10 @@ core::Result<oci::Platform> wanted_platform(const ImageOptions& o) {
 }
 
 core::Result<ImageRow> resolve_row(const oci::store::Store& store, const oci::store::Ref& ref,
-                                   const oci::Platform& platform,
-                                   oci::layers::MetadataCache* cache) {
+                                   const oci::Platform& platform) {
   auto root = store.resolve(ref);
   if (!root.is_ok()) return root.error();
-  auto image = oci::layers::resolve_image(store, root.value(), platform, cache);
+  auto image = oci::layers::resolve_image(store, root.value(), platform, nullptr);
   if (!image.is_ok()) return image.error();
   return ImageRow{ref.str(), root.value(), std::move(image.value()), {}};
 }

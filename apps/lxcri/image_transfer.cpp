@@ -77,7 +77,7 @@ int unpack_image(const ImageOptions& o) {
   // The lease keeps gc from deleting the layers while they are read.
   auto lease = store.value().lease();
   if (!lease.is_ok()) return report_error(lease.error());
-  auto row = resolve_row(store.value(), ref.value(), platform.value(), nullptr);
+  auto row = resolve_row(store.value(), ref.value(), platform.value());
   if (!row.is_ok()) return report_error(row.error());
   ProgressBar bar;
   oci::unpack::ImageUnpackOptions options;
