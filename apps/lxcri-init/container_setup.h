@@ -1,0 +1,22 @@
+// lxcri-init/container_setup.h: the filesystem work the init helper does
+// inside the container before `start`, as root: device nodes, masked paths,
+// read-only paths. Each returns an empty string or what failed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/lxc/init_plan.h"
+
+namespace lxcri_init {
+
+// mknod (or keep what liblxc's autodev made when it is the same device),
+// then chown/chmod as the config says.
+std::string create_devices(const std::vector<runtime::lxc::PlanDevice>& devices);
+// /dev/null over files, an empty read-only tmpfs over directories; paths that
+// do not exist are skipped, as the spec allows.
+std::string mask_paths(const std::vector<std::string>& paths);
+// Bind each path onto itself, then remount it read-only.
+std::string make_readonly(const std::vector<std::string>& paths);
+
+}  // namespace lxcri_init

@@ -1,0 +1,163 @@
+// lxcri-init: the container's first process, started by liblxc once the
+// container is built (runtime/lxc/init_plan.h says what it does and why).
+//
+// It is linked statically: it runs inside images that have no libc at all.
+// Its directory (/dev/.lxcri, a read-only bind of the runtime's init dir)
+// holds the plan, the sync socket, the start fifo and the seccomp filter.
+// Everything it reports before `start` reaches `lxcri create` over the sync
+// socket; after `start` it can only write to the container's stderr and exit
+// 126/127 like a shell, because `start` has already returned.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "container_setup.h"
+#include "exec_lookup.h"
+#include "privileges.h"
+#include "runtime/hooks/run_hook.h"
+#include "runtime/lxc/init_plan.h"
+
+namespace {
+
+const std::string kDir = "/dev/.lxcri/";
+
+bool read_file(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return n == 0;
+}
+
+void send_line(int fd, const std::string& line) {
+  std::string msg = line + "\n";
+  // Newlines inside a message would end it early.
+  for (std::size_t i = 0; i + 1 < msg.size(); ++i) {
+    if (msg[i] == '\n') msg[i] = ' ';
+  }
+  if (::write(fd, msg.data(), msg.size()) < 0) std::perror("lxcri-init: sync socket");
+}
+
+std::string read_line(int fd) {
+  std::string line;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n')
+    line += c;
+  return line;
+}
+
+int connect_sync() {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = kDir + "sync";
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    std::perror("lxcri-init: connect to the runtime");
+    ::_exit(1);
+  }
+  return fd;
+}
+
+std::string run_hooks(const std::vector<runtime::lxc::PlanHook>& hooks, const char* kind) {
+  if (hooks.empty()) return {};
+  std::string state;
+  read_file(kDir + "state.json", state);
+  for (const auto& h : hooks) {
+    std::string e = runtime::hooks::run_hook({h.path, h.args, h.env, h.timeout_seconds}, state);
+    if (!e.empty()) return std::string(kind) + " " + e;
+  }
+  return {};
+}
+
+// Everything before `start`: an empty string, or why the container cannot run.
+std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
+  if (auto e = lxcri_init::create_devices(plan.devices); !e.empty()) return e;
+  if (auto e = run_hooks(plan.create_container_hooks, "createContainer"); !e.empty()) return e;
+  if (auto e = lxcri_init::mask_paths(plan.masked_paths); !e.empty()) return e;
+  if (auto e = lxcri_init::make_readonly(plan.readonly_paths); !e.empty()) return e;
+  // runc creates a missing working directory; so do we.
+  struct stat st;
+  if (::stat(plan.cwd.c_str(), &st) != 0) {
+    for (std::size_t i = 1; i <= plan.cwd.size(); ++i) {
+      if (i == plan.cwd.size() || plan.cwd[i] == '/') ::mkdir(plan.cwd.substr(0, i).c_str(), 0755);
+    }
+  }
+  return lxcri_init::find_program(plan.args[0], plan.env, program);
+}
+
+}  // namespace
+
+int main() {
+  std::string bytes, error;
+  runtime::lxc::InitPlan plan;
+  if (!read_file(kDir + "plan", bytes) || !runtime::lxc::decode(bytes, plan, error)) {
+    std::fprintf(stderr, "lxcri-init: cannot read %splan: %s\n", kDir.c_str(),
+                 error.empty() ? std::strerror(errno) : error.c_str());
+    return 1;
+  }
+  std::string seccomp;
+  if (plan.seccomp && !read_file(kDir + "seccomp.bpf", seccomp)) {
+    std::perror("lxcri-init: seccomp.bpf");
+    return 1;
+  }
+
+  int sync = connect_sync();
+  send_line(sync, "hello");
+  if (read_line(sync) != "go") return 1;
+  std::string program;
+  std::string problem = prepare(plan, program);
+  send_line(sync, problem.empty() ? "ok" : "error " + problem);
+  ::close(sync);
+  if (!problem.empty()) return 1;
+
+  // Wait for `lxcri start`: it opens the fifo for writing and sends one byte.
+  // End of file without the byte means the container was deleted instead.
+  int fifo = ::open((kDir + "start").c_str(), O_RDONLY | O_CLOEXEC);
+  char go = 0;
+  if (fifo < 0 || ::read(fifo, &go, 1) != 1) return 1;
+  ::close(fifo);
+
+  if (auto e = run_hooks(plan.start_container_hooks, "startContainer"); !e.empty()) {
+    std::fprintf(stderr, "lxcri-init: %s\n", e.c_str());
+    return 1;
+  }
+  if (auto e = lxcri_init::apply_privileges(plan, seccomp); !e.empty()) {
+    std::fprintf(stderr, "lxcri-init: %s\n", e.c_str());
+    return 1;
+  }
+  if (::chdir(plan.cwd.c_str()) != 0) {
+    std::fprintf(stderr, "lxcri-init: cannot change to %s: %s\n", plan.cwd.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
+  // The program starts with default signal handling, whatever liblxc left.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+  }
+  std::vector<char*> argv, envp;
+  for (auto& a : plan.args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : plan.env)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  ::execve(program.c_str(), argv.data(), envp.data());
+  int err = errno;
+  std::fprintf(stderr, "lxcri-init: exec %s: %s\n", program.c_str(), std::strerror(err));
+  return err == ENOENT ? 127 : 126;
+}

@@ -1,0 +1,227 @@
+// The runtime commands that change containers: create, start, run, kill,
+// delete, pause, resume, and the internal start-host hook.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "image_actions.h"
+#include "oci/store/ref.h"
+#include "runtime/bundle/image_bundle.h"
+#include "runtime/lifecycle/operations.h"
+#include "runtime/spec/names.h"
+#include "runtime/state/container_dir.h"
+#include "runtime_actions.h"
+
+namespace lxcri {
+namespace {
+
+namespace lc = runtime::lifecycle;
+
+int fail(RuntimeLog& log, const core::Error& e) {
+  log.error(e.to_string());
+  return 1;
+}
+
+std::string self_path() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "lxcri";
+}
+
+// An image reference, as opposed to a container id: ids have none of ":/@".
+bool looks_like_image(const RuntimeOptions& o) {
+  return !o.name.empty() || o.target.find_first_of(":/@") != std::string::npos;
+}
+
+std::string generated_id() {
+  std::random_device rd;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+  return buf;
+}
+
+// Unpacks `image_ref` into a new bundle under the store's bundles/ dir.
+core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::string& image_ref,
+                                            const std::string& id) {
+  ImageOptions io;
+  io.store = o.store;
+  io.platform = o.platform;
+  auto ref = oci::store::parse_ref(image_ref);
+  if (!ref) return ref.error();
+  auto platform = wanted_platform(io);
+  if (!platform) return platform.error();
+  auto store = open_store(io);
+  if (!store) return store.error();
+  auto lease = store.value().lease();
+  if (!lease) return lease.error();
+  auto row = resolve_row(store.value(), ref.value(), platform.value());
+  if (!row) return row.error();
+  std::filesystem::path bundles = store.value().root() / "bundles";
+  std::error_code ec;
+  std::filesystem::create_directories(bundles, ec);
+  std::string dir = (bundles / id).string();
+  if (auto s =
+          runtime::bundle::make_image_bundle(store.value(), *row.value().image, dir, {id, o.args});
+      !s) {
+    return s.error();
+  }
+  return dir;
+}
+
+// Fills id and bundle for create/run with an image; plain bundles pass.
+core::Result<lc::CreateRequest> create_request(const RuntimeOptions& o, const std::string& image) {
+  lc::CreateRequest req;
+  req.id = o.id;
+  req.bundle = o.bundle;
+  req.pid_file = o.pid_file;
+  req.console_socket = o.console_socket;
+  if (image.empty()) return req;
+  if (auto s = runtime::state::check_container_id(req.id); !s) return s.error();
+  auto bundle = bundle_from_image(o, image, req.id);
+  if (!bundle) return bundle.error();
+  req.bundle = bundle.value();
+  req.extra_annotations[lc::kOwnedBundleAnnotation] = "true";
+  return req;
+}
+
+core::Result<runtime::state::ContainerState> create_with(const lc::RuntimeContext& ctx,
+                                                         const RuntimeOptions& o,
+                                                         const std::string& image) {
+  auto req = create_request(o, image);
+  if (!req) return req.error();
+  auto st = lc::create(ctx, req.value());
+  if (!st && !image.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(req.value().bundle, ec);  // ours, and never used
+  }
+  return st;
+}
+
+// `run` in the foreground: this process is the subreaper the container's init
+// is reparented to, so it can wait for it; signals it gets are passed on.
+pid_t g_forward_to = 0;
+void forward_signal(int sig) {
+  if (g_forward_to > 0) ::kill(g_forward_to, sig);
+}
+
+int wait_for(pid_t pid) {
+  g_forward_to = pid;
+  struct sigaction sa {};
+  sa.sa_handler = forward_signal;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH})
+    ::sigaction(sig, &sa, nullptr);
+  int status = 0;
+  for (;;) {
+    pid_t got = ::waitpid(-1, &status, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return 255;  // no children: someone else reaped it
+    if (got == pid) break;
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
+}
+
+}  // namespace
+
+lc::RuntimeContext runtime_context(const RuntimeOptions& o, RuntimeLog& log) {
+  lc::RuntimeContext ctx;
+  ctx.root = o.root;
+  ctx.self_binary = self_path();
+  const char* init = std::getenv("LXCRI_INIT");
+  ctx.init_binary =
+      init && *init
+          ? init
+          : (std::filesystem::path(ctx.self_binary).parent_path() / "lxcri-init").string();
+  ctx.debug = o.debug;
+  ctx.warn = [&log](const std::string& message) { log.warn(message); };
+  return ctx;
+}
+
+int create_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto ctx = runtime_context(o, log);
+  auto st = create_with(ctx, o, o.image);
+  return st ? 0 : fail(log, st.error());
+}
+
+int start_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto s = lc::start(runtime_context(o, log), o.id);
+  return s ? 0 : fail(log, s.error());
+}
+
+int run_container(RuntimeOptions& o, RuntimeLog& log) {
+  std::string image;
+  if (looks_like_image(o)) {
+    image = o.target;
+    o.id = o.name.empty() ? generated_id() : o.name;
+  } else {
+    if (!o.args.empty()) {
+      log.error("unexpected arguments after the container id (a program to run needs an image)");
+      return 1;
+    }
+    o.id = o.target;
+  }
+  auto ctx = runtime_context(o, log);
+  // Become the subreaper before create, so the init is reparented to us.
+  if (!o.detach) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  auto st = create_with(ctx, o, image);
+  if (!st) return fail(log, st.error());
+  if (auto s = lc::start(ctx, o.id); !s) {
+    (void)lc::remove(ctx, o.id, true);
+    return fail(log, s.error());
+  }
+  if (o.detach) return 0;
+  int status = wait_for(st.value().pid);
+  if (auto s = lc::remove(ctx, o.id, true); !s) log.warn(s.error().to_string());
+  return status;
+}
+
+int kill_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto sig = runtime::spec::parse_signal(o.signal);
+  if (!sig) {
+    log.error("invalid signal '" + o.signal + "'");
+    return 1;
+  }
+  auto s = lc::kill(runtime_context(o, log), o.id, *sig, o.all);
+  return s ? 0 : fail(log, s.error());
+}
+
+int delete_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto s = lc::remove(runtime_context(o, log), o.id, o.force);
+  return s ? 0 : fail(log, s.error());
+}
+
+int pause_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto s = lc::pause(runtime_context(o, log), o.id);
+  return s ? 0 : fail(log, s.error());
+}
+
+int resume_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto s = lc::resume(runtime_context(o, log), o.id);
+  return s ? 0 : fail(log, s.error());
+}
+
+int exec_in_container(const RuntimeOptions&, RuntimeLog& log) {
+  log.error("exec is not implemented yet: lxcri cannot start a second process in a container");
+  return 1;
+}
+
+int run_runtime_hooks(const RuntimeOptions& o, RuntimeLog& log) {
+  const char* pid = std::getenv("LXC_PID");
+  if (!pid) {
+    log.error("__hook is run by liblxc, which sets LXC_PID");
+    return 1;
+  }
+  auto s = lc::run_runtime_hooks(runtime_context(o, log), o.id, o.bundle,
+                                 static_cast<pid_t>(std::atoi(pid)));
+  return s ? 0 : fail(log, s.error());
+}
+
+}  // namespace lxcri

@@ -1,0 +1,38 @@
+// runtime/lifecycle/container_record.h: the pieces every operation shares
+// (internal to lifecycle/): a locked container with its state record and
+// saved config, and running a list of the config's hooks on the host.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "runtime/lifecycle/runtime_context.h"
+#include "runtime/spec/config.h"
+#include "runtime/state/container_dir.h"
+#include "runtime/state/container_state.h"
+
+namespace runtime::lifecycle {
+
+inline constexpr const char* kStateFile = "state.json";
+inline constexpr const char* kConfigFile = "config.json";
+inline constexpr const char* kInitDir = "init";
+
+struct OpenContainer {
+  state::ContainerDir dir;
+  state::ContainerState state;
+};
+
+// Locks --root/ID and reads its state record. A directory without one is a
+// create that failed before it finished: kFailedPrecondition.
+core::Result<OpenContainer> open_container(const RuntimeContext& ctx, const std::string& id);
+
+// The config as `create` saved it.
+core::Result<spec::Config> saved_config(const state::ContainerDir& dir);
+
+// Runs `hooks` in order with `state_json` on stdin; the first failure is an
+// error naming `kind` ("poststart").
+core::Status run_host_hooks(const std::vector<spec::Hook>& hooks, const std::string& state_json,
+                            const std::string& kind);
+
+}  // namespace runtime::lifecycle

@@ -1,0 +1,73 @@
+// runtime/lifecycle/operations.h: the OCI runtime operations, one per runc
+// command, on containers kept under RuntimeContext::root.
+//
+// Each operation locks the container's directory for its whole duration
+// (state/container_dir.h), so concurrent commands on one id are serialized,
+// and derives the container's status from its live init process
+// (state/container_state.h). Errors: kNotFound for an unknown id,
+// kAlreadyExists for a taken id, kFailedPrecondition for a container in the
+// wrong state ("cannot start a running container"), kInvalidArgument for a bad
+// config or signal.
+//
+// One file per operation: create.cpp, start.cpp, signal.cpp (kill, pause,
+// resume), remove.cpp (delete), inspect.cpp (state, list, processes, stats).
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "runtime/lifecycle/runtime_context.h"
+#include "runtime/state/container_state.h"
+
+namespace runtime::lifecycle {
+
+struct CreateRequest {
+  std::string id;
+  std::string bundle;  // may be relative
+  std::string pid_file;
+  std::string console_socket;
+  // Annotations added to the config's, e.g. to mark a bundle the runtime made.
+  std::map<std::string, std::string> extra_annotations;
+};
+
+// Builds the container and leaves its init waiting for `start`.
+core::Result<state::ContainerState> create(const RuntimeContext& ctx, const CreateRequest& request);
+// Releases a created container's init; runs poststart hooks.
+core::Status start(const RuntimeContext& ctx, const std::string& id);
+
+struct Snapshot {
+  state::ContainerState state;
+  state::Status status = state::Status::kStopped;
+};
+core::Result<Snapshot> inspect(const RuntimeContext& ctx, const std::string& id);
+// Every container under the root, by id; unreadable ones are warned about.
+std::vector<Snapshot> list(const RuntimeContext& ctx);
+// The host pids of every process in the container.
+core::Result<std::vector<pid_t>> processes(const RuntimeContext& ctx, const std::string& id);
+// One runc-style stats document (cpu, memory, pids) as JSON.
+core::Result<std::string> stats(const RuntimeContext& ctx, const std::string& id);
+
+// Sends `signal` to the init, or with `all` to every process of the container.
+core::Status kill(const RuntimeContext& ctx, const std::string& id, int signal, bool all);
+core::Status pause(const RuntimeContext& ctx, const std::string& id);
+core::Status resume(const RuntimeContext& ctx, const std::string& id);
+
+// Deletes a stopped or created container (any with `force`, killing it):
+// processes, cgroups, state; then poststop hooks. The bundle stays, unless the
+// runtime generated it (`lxcri run IMAGE`).
+core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force);
+
+// The prestart and createRuntime hooks, with the state "creating" and the
+// init's host pid. liblxc runs them (through `lxcri __hook`) once the
+// container's namespaces exist, while `create` waits.
+core::Status run_runtime_hooks(const RuntimeContext& ctx, const std::string& id,
+                               const std::string& bundle, pid_t pid);
+
+// The annotation that marks a bundle the runtime generated and owns.
+inline constexpr const char* kOwnedBundleAnnotation = "org.lxcri.bundle.owned";
+
+}  // namespace runtime::lifecycle

@@ -1,0 +1,57 @@
+// kill, pause, resume: signals and the freezer, on a live container only.
+#include <signal.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/lifecycle/cgroups.h"
+#include "runtime/lifecycle/container_record.h"
+#include "runtime/lifecycle/operations.h"
+
+namespace runtime::lifecycle {
+namespace {
+
+core::Error wrong_state(const std::string& action, state::Status status) {
+  return core::Error(core::ErrorCode::kFailedPrecondition,
+                     "cannot " + action + " a container that is " + state::status_name(status));
+}
+
+}  // namespace
+
+core::Status kill(const RuntimeContext& ctx, const std::string& id, int signal, bool all) {
+  auto open = open_container(ctx, id);
+  if (!open) return open.error();
+  const state::ContainerState& st = open.value().state;
+  state::Status status = state::live_status(st);
+  if (status == state::Status::kStopped) return wrong_state("signal", status);
+  if (all) {
+    for (pid_t pid : cgroup_pids(st.pids_dir))
+      ::kill(pid, signal);
+    return {};
+  }
+  if (::kill(st.pid, signal) != 0) {
+    return core::Error(core::ErrorCode::kInternal,
+                       "cannot signal pid " + std::to_string(st.pid) + ": " + std::strerror(errno));
+  }
+  return {};
+}
+
+core::Status pause(const RuntimeContext& ctx, const std::string& id) {
+  auto open = open_container(ctx, id);
+  if (!open) return open.error();
+  state::Status status = state::live_status(open.value().state);
+  if (status != state::Status::kRunning && status != state::Status::kCreated) {
+    return wrong_state("pause", status);
+  }
+  return set_frozen(open.value().state.freezer_dir, true);
+}
+
+core::Status resume(const RuntimeContext& ctx, const std::string& id) {
+  auto open = open_container(ctx, id);
+  if (!open) return open.error();
+  state::Status status = state::live_status(open.value().state);
+  if (status != state::Status::kPaused) return wrong_state("resume", status);
+  return set_frozen(open.value().state.freezer_dir, false);
+}
+
+}  // namespace runtime::lifecycle
