@@ -82,4 +82,17 @@ std::string make_readonly(const std::vector<std::string>& paths) {
   return {};
 }
 
+std::string make_root_readonly() {
+  struct statvfs sv;
+  unsigned long keep = 0;
+  if (::statvfs("/", &sv) == 0) {
+    keep =
+        sv.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+  }
+  if (::mount("/", "/", nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, nullptr) != 0) {
+    return fail("cannot make the root read-only", "/");
+  }
+  return {};
+}
+
 }  // namespace lxcri_init

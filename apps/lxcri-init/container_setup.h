@@ -18,5 +18,7 @@ std::string create_devices(const std::vector<runtime::lxc::PlanDevice>& devices)
 std::string mask_paths(const std::vector<std::string>& paths);
 // Bind each path onto itself, then remount it read-only.
 std::string make_readonly(const std::vector<std::string>& paths);
+// Remounts the container's root read-only (its submounts stay as they are).
+std::string make_root_readonly();
 
 }  // namespace lxcri_init

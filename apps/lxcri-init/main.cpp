@@ -84,15 +84,18 @@ std::string run_hooks(const std::vector<runtime::lxc::PlanHook>& hooks, const ch
 // Everything before `start`: an empty string, or why the container cannot run.
 std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
   if (auto e = lxcri_init::create_devices(plan.devices); !e.empty()) return e;
-  if (auto e = run_hooks(plan.create_container_hooks, "createContainer"); !e.empty()) return e;
-  if (auto e = lxcri_init::mask_paths(plan.masked_paths); !e.empty()) return e;
-  if (auto e = lxcri_init::make_readonly(plan.readonly_paths); !e.empty()) return e;
   // runc creates a missing working directory; so do we.
   struct stat st;
   if (::stat(plan.cwd.c_str(), &st) != 0) {
     for (std::size_t i = 1; i <= plan.cwd.size(); ++i) {
       if (i == plan.cwd.size() || plan.cwd[i] == '/') ::mkdir(plan.cwd.substr(0, i).c_str(), 0755);
     }
+  }
+  if (auto e = run_hooks(plan.create_container_hooks, "createContainer"); !e.empty()) return e;
+  if (auto e = lxcri_init::mask_paths(plan.masked_paths); !e.empty()) return e;
+  if (auto e = lxcri_init::make_readonly(plan.readonly_paths); !e.empty()) return e;
+  if (plan.readonly_root) {
+    if (auto e = lxcri_init::make_root_readonly(); !e.empty()) return e;
   }
   return lxcri_init::find_program(plan.args[0], plan.env, program);
 }
@@ -128,18 +131,26 @@ int main() {
   char go = 0;
   if (fifo < 0 || ::read(fifo, &go, 1) != 1) return 1;
   ::close(fifo);
-
+  // `start` waits on the exec fifo until it reads our error or, when execve
+  // succeeds and closes this close-on-exec descriptor, end of file: so
+  // poststart hooks run after the program started, as the spec asks.
+  int exec_fd = ::open((kDir + "exec").c_str(), O_WRONLY | O_CLOEXEC);
+  auto report = [exec_fd](const std::string& message) {
+    std::string line = "lxcri-init: " + message + "\n";
+    if (exec_fd < 0 || ::write(exec_fd, line.data(), line.size()) < 0) {
+      std::fputs(line.c_str(), stderr);
+    }
+  };
   if (auto e = run_hooks(plan.start_container_hooks, "startContainer"); !e.empty()) {
-    std::fprintf(stderr, "lxcri-init: %s\n", e.c_str());
+    report(e);
     return 1;
   }
   if (auto e = lxcri_init::apply_privileges(plan, seccomp); !e.empty()) {
-    std::fprintf(stderr, "lxcri-init: %s\n", e.c_str());
+    report(e);
     return 1;
   }
   if (::chdir(plan.cwd.c_str()) != 0) {
-    std::fprintf(stderr, "lxcri-init: cannot change to %s: %s\n", plan.cwd.c_str(),
-                 std::strerror(errno));
+    report("cannot change to " + plan.cwd + ": " + std::strerror(errno));
     return 1;
   }
   // The program starts with default signal handling, whatever liblxc left.
@@ -158,6 +169,6 @@ int main() {
   envp.push_back(nullptr);
   ::execve(program.c_str(), argv.data(), envp.data());
   int err = errno;
-  std::fprintf(stderr, "lxcri-init: exec %s: %s\n", program.c_str(), std::strerror(err));
+  report("exec " + program + ": " + std::strerror(err));
   return err == ENOENT ? 127 : 126;
 }

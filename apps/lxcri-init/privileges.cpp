@@ -38,14 +38,20 @@ std::string load_seccomp(const std::string& bpf) {
   return {};
 }
 
-std::string set_capabilities(const std::uint64_t caps[5]) {
+// Needs CAP_SETPCAP in the effective set: done while still root.
+std::string drop_bounding(std::uint64_t bounding) {
   int last = last_cap();
   for (int c = 0; c <= last; ++c) {
-    if (!(caps[kBounding] >> c & 1) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 &&
-        errno != EINVAL) {
+    if (!(bounding >> c & 1) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) {
       return fail("cannot drop capability " + std::to_string(c) + " from the bounding set");
     }
   }
+  return {};
+}
+
+// After the user switch, which PR_SET_KEEPCAPS made keep the permitted set.
+std::string set_capabilities(const std::uint64_t caps[5]) {
+  int last = last_cap();
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2]{};
   for (int i = 0; i < 2; ++i) {
@@ -74,8 +80,10 @@ std::string apply_privileges(const runtime::lxc::InitPlan& plan, const std::stri
   if (!seccomp_bpf.empty() && !late_seccomp) {
     if (auto e = load_seccomp(seccomp_bpf); !e.empty()) return e;
   }
-  if (plan.set_capabilities && ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
-    return fail("PR_SET_KEEPCAPS");
+  if (plan.set_capabilities) {
+    if (auto e = drop_bounding(plan.capabilities[kBounding]); !e.empty()) return e;
+    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail("PR_SET_KEEPCAPS");
+  }
   std::vector<gid_t> groups(plan.additional_gids.begin(), plan.additional_gids.end());
   if (::setgroups(groups.size(), groups.data()) != 0 && !(errno == EPERM && groups.empty())) {
     return fail("cannot set additional groups");

@@ -195,6 +195,9 @@ int kill_container(const RuntimeOptions& o, RuntimeLog& log) {
 
 int delete_container(const RuntimeOptions& o, RuntimeLog& log) {
   auto s = lc::remove(runtime_context(o, log), o.id, o.force);
+  // As runc: a forced delete of a container that is already gone succeeds
+  // (containerd's shim cleans up after containers it may have deleted).
+  if (!s && o.force && s.error().code() == core::ErrorCode::kNotFound) return 0;
   return s ? 0 : fail(log, s.error());
 }
 

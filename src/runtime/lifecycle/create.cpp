@@ -92,6 +92,7 @@ lxc::InitPlan make_plan(const spec::Config& c, bool seccomp) {
   }
   plan.masked_paths = c.linux.masked_paths;
   plan.readonly_paths = c.linux.readonly_paths;
+  plan.readonly_root = c.root.readonly;
   plan.create_container_hooks = plan_hooks(c.hooks.create_container);
   plan.start_container_hooks = plan_hooks(c.hooks.start_container);
   return plan;
@@ -221,6 +222,9 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   std::string start_fifo = init_dir + "/" + lxc::kStartFifo;
   if (::mkfifo(start_fifo.c_str(), 0600) != 0)
     return oci::store::sys_error("mkfifo", start_fifo, errno);
+  std::string exec_fifo = init_dir + "/" + lxc::kExecFifo;
+  if (::mkfifo(exec_fifo.c_str(), 0600) != 0)
+    return oci::store::sys_error("mkfifo", exec_fifo, errno);
   auto write_init_file = [&](const char* name, const std::string& content) -> core::Status {
     std::string path = init_dir + "/" + name;
     auto fd = oci::store::open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -236,7 +240,7 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   }
   if (auto root = mapped_root(config)) {
     // The helper runs as the container's root, which is not the host's.
-    for (const char* name : {"", "/init", "/start", "/plan", "/seccomp.bpf"}) {
+    for (const char* name : {"", "/init", "/start", "/exec", "/plan", "/seccomp.bpf"}) {
       std::string path = init_dir + name;
       if (::lchown(path.c_str(), root->first, root->second) != 0 && errno != ENOENT) {
         return oci::store::sys_error("chown", path, errno);

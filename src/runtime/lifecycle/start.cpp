@@ -1,6 +1,10 @@
 // start: releases the init helper of a created container (one byte into its
-// start fifo), records the container as started, runs poststart hooks.
+// start fifo), waits until the program really runs (end of file on the exec
+// fifo, which the helper holds close-on-exec) or the helper reports why it
+// cannot, records the container as started, then runs poststart hooks.
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +16,56 @@
 #include "runtime/lxc/container_start.h"
 
 namespace runtime::lifecycle {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using oci::store::UniqueFd;
+
+core::Status write_hook_state(const std::string& init_dir, const state::ContainerState& st) {
+  std::string path = init_dir + "/" + lxc::kHookStateFile;
+  std::string tmp = path + ".tmp";
+  auto fd = oci::store::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!fd) return fd.error();
+  if (auto s = oci::store::write_all(fd.value().get(),
+                                     state::oci_state_json(st, state::Status::kCreated), tmp);
+      !s) {
+    return s;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return oci::store::sys_error("rename", path, errno);
+  return {};
+}
+
+// Reads the exec fifo until end of file; text means the program did not start.
+core::Status wait_for_exec(int exec_fd, pid_t init) {
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, init, 0)));
+  std::string message;
+  for (;;) {
+    pollfd fds[2] = {{exec_fd, POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
+    int n = ::poll(fds, pidfd.valid() ? 2 : 1, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return oci::store::sys_error("poll", "exec fifo", errno);
+    if (fds[0].revents) {
+      char buf[512];
+      ssize_t got = ::read(exec_fd, buf, sizeof buf);
+      if (got > 0) {
+        message.append(buf, static_cast<std::size_t>(got));
+        continue;
+      }
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      break;  // end of file: every writer is gone
+    }
+    // The helper died without ever opening the fifo.
+    if (message.empty()) message = "the container's init exited before running its program";
+    break;
+  }
+  while (!message.empty() && message.back() == '\n')
+    message.pop_back();
+  if (!message.empty()) return Error(ErrorCode::kFailedPrecondition, message);
+  return {};
+}
+
+}  // namespace
 
 core::Status start(const RuntimeContext& ctx, const std::string& id) {
   auto open = open_container(ctx, id);
@@ -19,40 +73,37 @@ core::Status start(const RuntimeContext& ctx, const std::string& id) {
   auto& [dir, st] = open.value();
   state::Status status = state::live_status(st);
   if (status != state::Status::kCreated) {
-    return core::Error(core::ErrorCode::kFailedPrecondition,
-                       std::string("cannot start a container that is ") +
-                           state::status_name(status) + " (only a created one)");
+    return Error(ErrorCode::kFailedPrecondition, std::string("cannot start a container that is ") +
+                                                     state::status_name(status) +
+                                                     " (only a created one)");
   }
   auto config = saved_config(dir);
   if (!config) return config.error();
 
   std::string init_dir = dir.file(kInitDir);
   if (!config.value().hooks.start_container.empty()) {
-    std::string hook_state = init_dir + "/" + lxc::kHookStateFile;
-    std::string json = state::oci_state_json(st, state::Status::kCreated);
-    auto fd = oci::store::open_file(hook_state + ".tmp", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (!fd) return fd.error();
-    if (auto s = oci::store::write_all(fd.value().get(), json, hook_state); !s) return s;
-    if (::rename((hook_state + ".tmp").c_str(), hook_state.c_str()) != 0) {
-      return oci::store::sys_error("rename", hook_state, errno);
-    }
+    if (auto s = write_hook_state(init_dir, st); !s) return s;
   }
+  std::string exec_fifo = init_dir + "/" + lxc::kExecFifo;
+  UniqueFd exec_fd(::open(exec_fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!exec_fd.valid()) return oci::store::sys_error("open", exec_fifo, errno);
   std::string fifo = init_dir + "/" + lxc::kStartFifo;
-  int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    return core::Error(core::ErrorCode::kFailedPrecondition,
-                       "the container's init is not waiting for start (" +
-                           std::string(std::strerror(errno)) + ")")
+  UniqueFd start_fd(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!start_fd.valid()) {
+    return Error(ErrorCode::kFailedPrecondition, "the container's init is not waiting for start (" +
+                                                     std::string(std::strerror(errno)) + ")")
         .with_file(fifo);
   }
-  ssize_t n = ::write(fd, "1", 1);
-  int err = errno;
-  ::close(fd);
-  if (n != 1) return oci::store::sys_error("release init", fifo, err);
+  if (::write(start_fd.get(), "1", 1) != 1)
+    return oci::store::sys_error("release init", fifo, errno);
+  start_fd.reset();
   ::unlink(fifo.c_str());
 
+  // Recorded before waiting: from here on the container is no longer
+  // "created", whatever the program does.
   st.started = true;
   if (auto s = dir.write_file(kStateFile, state::to_json(st)); !s) return s;
+  if (auto s = wait_for_exec(exec_fd.get(), st.pid); !s) return s;
   std::string json = state::oci_state_json(st, state::Status::kRunning);
   if (auto s = run_host_hooks(config.value().hooks.poststart, json, "poststart"); !s) {
     ctx.warn(s.error().message());

@@ -50,6 +50,9 @@ core::Result<StartedInit> start_container(const StartRequest& request);
 inline constexpr const char* kSyncSocket = "sync";
 // Name of the fifo the helper waits on until `lxcri start`.
 inline constexpr const char* kStartFifo = "start";
+// The fifo `start` reads until the program runs (EOF) or the helper reports
+// why it cannot (a line of text).
+inline constexpr const char* kExecFifo = "exec";
 inline constexpr const char* kPlanFile = "plan";
 inline constexpr const char* kSeccompFile = "seccomp.bpf";
 inline constexpr const char* kHookStateFile = "state.json";

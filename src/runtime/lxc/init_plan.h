@@ -57,6 +57,9 @@ struct InitPlan {
   std::vector<PlanDevice> devices;
   std::vector<std::string> masked_paths;
   std::vector<std::string> readonly_paths;
+  // Remount "/" read-only last: liblxc mounting it read-only from the start
+  // would keep mount entries from creating their mount points.
+  bool readonly_root = false;
   std::vector<PlanHook> create_container_hooks;
   std::vector<PlanHook> start_container_hooks;
 };

@@ -106,7 +106,7 @@ class Builder {
     add("lxc.rootfs.managed", "0");
     std::vector<std::string> options;
     if (!c_.linux.rootfs_propagation.empty()) options.push_back(c_.linux.rootfs_propagation);
-    if (c_.root.readonly) options.push_back("ro");
+    // root.readonly is the init helper's last step (init_plan.h).
     add("lxc.rootfs.options", join(options, ","));
     return {};
   }
