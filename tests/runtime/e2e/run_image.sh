@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `lxcri run IMAGE` and `lxcri create --image`: an image from the store,
+# unpacked into a generated bundle whose config follows the image's
+# Entrypoint, Cmd, Env, WorkingDir and User; the bundle goes with the
+# container.
+source "$(dirname "$0")/lib.sh"
+
+export LXCRI_STORE=$work/store
+make_bundle "$work/bundle"
+rootfs=$work/bundle/rootfs
+mkdir -p "$rootfs/srv/app"
+echo 'app:x:1234:4321:app:/srv/app:/bin/sh' >>"$rootfs/etc/passwd"
+echo 'appgroup:x:4321:' >"$rootfs/etc/group"
+echo 'extra:x:555:app' >>"$rootfs/etc/group"
+"$lxcri" image create --from-dir "$rootfs" test/app:1 --entrypoint sh --entrypoint -c \
+  --cmd 'echo "$GREETING from $(pwd) as $(id -u):$(id -g) groups $(id -G) on $(hostname)"' \
+  --env GREETING=hello --workdir /srv/app --user app >/dev/null
+
+step "run IMAGE honours Entrypoint, Cmd, Env, WorkingDir, User; --name is the hostname"
+L run --name app1 test/app:1 >"$work/out"
+grep -qx "hello from /srv/app as 1234:4321 groups 4321 555 on app1" "$work/out" ||
+  fail "unexpected output: $(cat "$work/out")"
+check_clean app1
+[[ -z $(ls -A "$LXCRI_STORE/bundles") ]] || fail "generated bundle left behind"
+
+step "arguments after -- replace Cmd, not Entrypoint; the exit status comes back"
+set +e
+L run test/app:1 -- 'echo args; exit 9' >"$work/out"
+rc=$?
+set -e
+[[ $rc -eq 9 ]] || fail "run exited $rc, expected 9"
+grep -qx args "$work/out" || fail "args ignored: $(cat "$work/out")"
+[[ -z $(L list -q) ]] || fail "a generated id is left in list"
+
+step "create --image, start, delete"
+L create --image test/app:1 img1
+[[ $(state_field img1 status) == created ]] || fail "create --image"
+bundle=$(state_field img1 bundle)
+[[ -f $bundle/config.json && -d $bundle/rootfs/srv/app ]] || fail "no generated bundle at $bundle"
+L start img1
+wait_status img1 stopped
+L delete img1
+check_clean img1
+[[ ! -e $bundle ]] || fail "delete kept the generated bundle"
+
+step "errors: unknown image, unknown user, nothing to run"
+expect_exit 1 run test/missing:1
+expect_error "test/missing:1"
+"$lxcri" image create --from-dir "$rootfs" test/baduser:1 --cmd true --user ghost >/dev/null
+expect_exit 1 run test/baduser:1
+expect_error "user 'ghost'"
+"$lxcri" image create --from-dir "$rootfs" test/nocmd:1 >/dev/null
+expect_exit 1 run test/nocmd:1
+expect_error "no Entrypoint or Cmd"
+[[ -z $(ls -A "$LXCRI_STORE/bundles") ]] || fail "a failed run left its bundle"
+[[ -z $(L list -q) ]] || fail "a failed run left a container"
+echo "ok: run IMAGE"
