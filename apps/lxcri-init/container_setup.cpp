@@ -26,6 +26,16 @@ void make_parents(const std::string& path) {
 
 }  // namespace
 
+std::string create_default_links() {
+  const char* links[][2] = {{"/proc/self/fd", "/dev/fd"},       {"/proc/self/fd/0", "/dev/stdin"},
+                            {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+                            {"pts/ptmx", "/dev/ptmx"},          {"/proc/kcore", "/dev/core"}};
+  for (const auto& [target, path] : links) {
+    if (::symlink(target, path) != 0 && errno != EEXIST) return fail("cannot create", path);
+  }
+  return {};
+}
+
 std::string create_devices(const std::vector<runtime::lxc::PlanDevice>& devices) {
   for (const auto& d : devices) {
     mode_t type = d.type == 'b' ? S_IFBLK : d.type == 'p' ? S_IFIFO : S_IFCHR;

@@ -10,6 +10,9 @@
 
 namespace lxcri_init {
 
+// The symlinks every container has: /dev/fd, /dev/std{in,out,err},
+// /dev/ptmx -> pts/ptmx, /dev/core.
+std::string create_default_links();
 // mknod (or keep what liblxc's autodev made when it is the same device),
 // then chown/chmod as the config says.
 std::string create_devices(const std::vector<runtime::lxc::PlanDevice>& devices);

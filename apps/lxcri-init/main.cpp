@@ -83,6 +83,7 @@ std::string run_hooks(const std::vector<runtime::lxc::PlanHook>& hooks, const ch
 
 // Everything before `start`: an empty string, or why the container cannot run.
 std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
+  if (auto e = lxcri_init::create_default_links(); !e.empty()) return e;
   if (auto e = lxcri_init::create_devices(plan.devices); !e.empty()) return e;
   // runc creates a missing working directory; so do we.
   struct stat st;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -64,7 +65,7 @@ TEST_F(LxcConfigTest, DefaultSpecBecomesTheExpectedItems) {
   EXPECT_EQ(values(it, "lxc.monitor.signal.pdeath"), std::vector<std::string>{"0"});
   EXPECT_EQ(values(it, "lxc.apparmor.profile"), std::vector<std::string>{"unconfined"});
   EXPECT_EQ(values(it, "lxc.hook.post-stop"), std::vector<std::string>{""});
-  EXPECT_EQ(values(it, "lxc.autodev"), std::vector<std::string>{"1"});
+  EXPECT_EQ(values(it, "lxc.autodev"), std::vector<std::string>{"0"});
   EXPECT_EQ(values(it, "lxc.init.cmd"), std::vector<std::string>{"/dev/.lxcri/init"});
   EXPECT_EQ(values(it, "lxc.mount.auto"), std::vector<std::string>{"cgroup:ro"});
   EXPECT_EQ(values(it, "lxc.prlimit.nofile"), std::vector<std::string>{"1024:1024"});
@@ -72,15 +73,21 @@ TEST_F(LxcConfigTest, DefaultSpecBecomesTheExpectedItems) {
   // No start-host hook without prestart/createRuntime hooks.
   EXPECT_TRUE(values(it, "lxc.hook.start-host").empty());
   auto mounts = values(it, "lxc.mount.entry");
-  // The /dev tmpfs is autodev; the other mounts keep their order; the helper's
-  // directory and binary come last.
-  ASSERT_EQ(mounts.size(), 7u);
-  EXPECT_EQ(mounts[0], "proc proc proc create=dir 0 0");
-  EXPECT_EQ(mounts[1],
+  // The config's mounts in order (the /dev tmpfs is followed by the default
+  // devices bound from the host), then the helper's directory and binary.
+  ASSERT_EQ(mounts.size(), 14u);
+  EXPECT_EQ(mounts[0], "proc proc proc defaults 0 0");
+  EXPECT_EQ(mounts[1], "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0");
+  EXPECT_EQ(mounts[2], "/dev/null dev/null none bind,create=file 0 0");
+  EXPECT_EQ(mounts[8],
             "devpts dev/pts devpts "
             "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0");
-  EXPECT_EQ(mounts[5], "/run/lxcri/c1/init dev/.lxcri none bind,ro,nosuid,nodev,create=dir 0 0");
-  EXPECT_EQ(mounts[6], "/usr/lib/lxcri/lxcri-init dev/.lxcri/init none bind,ro,nosuid,nodev 0 0");
+  EXPECT_EQ(mounts[11], "sysfs sys sysfs nosuid,noexec,nodev,ro 0 0");
+  EXPECT_EQ(mounts[12], "/run/lxcri/c1/init dev/.lxcri none bind,ro,nosuid,nodev,create=dir 0 0");
+  EXPECT_EQ(mounts[13], "/usr/lib/lxcri/lxcri-init dev/.lxcri/init none bind,ro,nosuid,nodev 0 0");
+  // The mount points the rootfs lacked were made (inside it).
+  EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs/proc"));
+  EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs/sys"));
   // Deny all, then the default devices runc allows.
   auto deny = values(it, "lxc.cgroup.devices.deny");
   EXPECT_EQ(deny, std::vector<std::string>{"a"});
@@ -101,8 +108,41 @@ TEST_F(LxcConfigTest, BindMountsResolveAgainstTheBundleAndEscapeSpaces) {
                   {"source", (bundle_ / "with space").string()},
                   {"options", {"bind"}}}};
   auto mounts = values(items(j), "lxc.mount.entry");
-  EXPECT_EQ(mounts[0], bundle_.string() + "/data data none rbind,ro,create=dir 0 0");
-  EXPECT_EQ(mounts[1], bundle_.string() + "/with\\040space in\\040space none bind,create=dir 0 0");
+  // A /dev tmpfs and its devices come first when the config has none.
+  EXPECT_EQ(mounts[0], "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0");
+  EXPECT_EQ(mounts[7], bundle_.string() + "/data data none rbind,ro 0 0");
+  EXPECT_EQ(mounts[8], bundle_.string() + "/with\\040space in\\040space none bind 0 0");
+  EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs/in space"));
+}
+
+TEST_F(LxcConfigTest, MountPointsNeverLeaveTheRootThroughSymlinks) {
+  // The image's /evil points at a host directory; its /file at a host file.
+  std::filesystem::path host = bundle_ / "host-target";
+  std::filesystem::create_directories(host);
+  std::filesystem::create_symlink(host, bundle_ / "rootfs/evil");
+  std::filesystem::create_symlink("../../../../../etc/passwd-lxcri-test", bundle_ / "rootfs/file");
+  std::filesystem::create_directories(bundle_ / "data");
+  { std::ofstream f(bundle_ / "a-file"); }
+  json j = spec::default_spec();
+  j["mounts"] = {
+      {{"destination", "/evil/sub/dir"},
+       {"type", "bind"},
+       {"source", "data"},
+       {"options", {"rbind"}}},
+      {{"destination", "/file"}, {"type", "bind"}, {"source", "a-file"}, {"options", {"bind"}}},
+      {{"destination", "/../../escape"}, {"type", "tmpfs"}, {"source", "tmpfs"}}};
+  auto mounts = values(items(j), "lxc.mount.entry");
+  // Everything was made inside the rootfs, where the links point when the
+  // rootfs is "/"; the entries name those real paths.
+  EXPECT_TRUE(std::filesystem::is_empty(host));
+  EXPECT_FALSE(std::filesystem::exists("/etc/passwd-lxcri-test"));
+  std::string inner = host.relative_path().string();  // the link's target, under the rootfs
+  EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs" / inner / "sub/dir"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(bundle_ / "rootfs/etc/passwd-lxcri-test"));
+  EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs/escape"));
+  EXPECT_EQ(mounts[7], bundle_.string() + "/data " + inner + "/sub/dir none rbind 0 0");
+  EXPECT_EQ(mounts[8], bundle_.string() + "/a-file etc/passwd-lxcri-test none bind 0 0");
+  EXPECT_EQ(mounts[9], "tmpfs escape tmpfs defaults 0 0");
 }
 
 TEST_F(LxcConfigTest, ResourcesSysctlAndHooks) {

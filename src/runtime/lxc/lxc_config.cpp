@@ -9,6 +9,8 @@
 #include <limits>
 #include <map>
 
+#include "runtime/lxc/mount_target.h"
+
 namespace runtime::lxc {
 namespace {
 
@@ -102,6 +104,7 @@ class Builder {
       return Error(ErrorCode::kNotFound, "root filesystem '" + path + "' is not a directory")
           .with_field("root.path");
     }
+    rootfs_ = path;
     add("lxc.rootfs.path", "dir:" + path);
     add("lxc.rootfs.managed", "0");
     std::vector<std::string> options;
@@ -161,14 +164,27 @@ class Builder {
     }
   }
 
+  // Where the config's mounts go. /dev is mounted from the config like any
+  // other mount (a tmpfs is added first when the config has none: the spec's
+  // default devices need a place), and the init helper fills it with the
+  // default devices. Mount points directly in the rootfs are made by us,
+  // resolved inside the root (mount_target.h); those below an earlier mount
+  // (a fresh tmpfs, a bind) are left to liblxc's create=.
   core::Status mounts() {
-    // The container always gets a fresh /dev on tmpfs with the default
-    // device nodes (the runtime spec asks for them): liblxc's autodev.
-    add("lxc.autodev", "1");
-    for (std::size_t i = 0; i < c_.mounts.size(); ++i) {
-      const spec::Mount& m = c_.mounts[i];
-      std::string field = "mounts[" + std::to_string(i) + "]";
-      if (m.destination == "/dev" && m.type == "tmpfs") continue;  // autodev
+    add("lxc.autodev", "0");
+    std::vector<spec::Mount> list = c_.mounts;
+    bool has_dev = std::any_of(list.begin(), list.end(),
+                               [](const spec::Mount& m) { return m.destination == "/dev"; });
+    if (!has_dev) {
+      list.insert(
+          list.begin(),
+          spec::Mount{
+              "/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}});
+    }
+    std::vector<std::string> mounted;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const spec::Mount& m = list[i];
+      std::string field = "mounts[" + std::to_string(has_dev ? i : i - 1) + "]";
       if (m.type == "cgroup" || m.type == "cgroup2") {
         add("lxc.mount.auto", has_option(m.options, "ro") ? "cgroup:ro" : "cgroup:rw");
         continue;
@@ -177,7 +193,7 @@ class Builder {
           m.type == "bind" || has_option(m.options, "bind") || has_option(m.options, "rbind");
       std::string source = m.source;
       std::vector<std::string> options = m.options;
-      std::string create = "create=dir";
+      bool file = false;
       if (bind) {
         if (!source.starts_with('/')) source = p_.bundle + "/" + source;
         struct stat st;
@@ -185,21 +201,43 @@ class Builder {
           return Error(ErrorCode::kNotFound, "bind mount source '" + source + "' does not exist")
               .with_field(field + ".source");
         }
-        if (!S_ISDIR(st.st_mode)) create = "create=file";
+        file = !S_ISDIR(st.st_mode);
         if (!has_option(options, "bind") && !has_option(options, "rbind"))
           options.push_back("bind");
       }
       if (source.empty()) source = m.type;
-      options.push_back(create);
-      std::string dest = m.destination.substr(1);
-      if (dest.empty()) {
-        return Error(ErrorCode::kInvalidArgument, "cannot mount over the container's root")
-            .with_field(field + ".destination");
+      bool below_mount = std::any_of(mounted.begin(), mounted.end(), [&](const std::string& d) {
+        return m.destination.starts_with(d + "/");
+      });
+      std::string dest;
+      if (below_mount) {
+        dest = m.destination.substr(1);
+        options.push_back(file ? "create=file" : "create=dir");
+      } else {
+        auto target = prepare_mount_target(rootfs_, m.destination, file);
+        if (!target) {
+          core::Error e = target.error();
+          return e.with_field(field + ".destination");
+        }
+        dest = target.value();
       }
+      mounted.push_back(m.destination);
+      std::string opts = options.empty() ? "defaults" : join(options, ",");
       add("lxc.mount.entry", fstab_escape(source) + " " + fstab_escape(dest) + " " +
-                                 (bind ? "none" : m.type) + " " + join(options, ",") + " 0 0");
+                                 (bind ? "none" : m.type) + " " + opts + " 0 0");
+      if (m.destination == "/dev") default_devices();
     }
     return {};
+  }
+
+  // The devices the spec says every container has, bound from the host (which
+  // works in a user namespace too, where mknod does not); the init helper adds
+  // the standard symlinks (/dev/fd, /dev/ptmx, ...).
+  void default_devices() {
+    for (const char* dev : {"null", "zero", "full", "random", "urandom", "tty"}) {
+      add("lxc.mount.entry",
+          std::string("/dev/") + dev + " dev/" + dev + " none bind,create=file 0 0");
+    }
   }
 
   void init() {
@@ -289,6 +327,7 @@ class Builder {
 
   const spec::Config& c_;
   const HostPaths& p_;
+  std::string rootfs_;
   ConfigItems items_;
 };
 

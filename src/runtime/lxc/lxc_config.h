@@ -5,14 +5,18 @@
 //   namespaces                      lxc.namespace.clone / .keep / .share.*
 //   uid/gid mappings                lxc.idmap
 //   hostname                        lxc.uts.name
-//   mounts                          lxc.mount.entry, in order (the /dev tmpfs
-//                                   becomes lxc.autodev; cgroup mounts lxc.mount.auto)
+//   mounts                          lxc.mount.entry, in order, at mount points
+//                                   made inside the root (mount_target.h); a
+//                                   /dev tmpfs first when the config has none;
+//                                   cgroup mounts become lxc.mount.auto
 //   cgroups (v1 controllers)        lxc.cgroup.dir.*, lxc.cgroup.<controller>.<file>
 //   sysctl, rlimits, oomScoreAdj    lxc.sysctl.*, lxc.prlimit.*, lxc.proc.oom_score_adj
 //   prestart + createRuntime hooks  lxc.hook.start-host (runs `lxcri __hook`)
 // Everything about the process itself (user, capabilities, no_new_privs,
-// seccomp, devices, masked and read-only paths, the other hooks) is the init
-// helper's, see init_plan.h. The host-specific settings the architecture
+// seccomp, default and configured devices, masked and read-only paths, the
+// read-only root, the other hooks) is the init helper's, see init_plan.h.
+// Building the items has one side effect: missing mount points are created
+// in the rootfs, as runc does at create. The host-specific settings the architecture
 // document asks for are always set: no console, no AppArmor, no lxcfs hooks,
 // and `lxc.monitor.signal.pdeath = 0` so the container outlives liblxc's
 // monitor (container_start.h).
