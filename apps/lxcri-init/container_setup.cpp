@@ -105,4 +105,12 @@ std::string make_root_readonly() {
   return {};
 }
 
+std::string hide_init_dir(const std::string& dir) {
+  std::string binary = dir + "init";
+  if (::umount2(binary.c_str(), MNT_DETACH) != 0) return fail("cannot unmount", binary);
+  if (::umount2(dir.c_str(), MNT_DETACH) != 0) return fail("cannot unmount", dir);
+  if (::rmdir(dir.c_str()) != 0) return fail("cannot remove", dir);
+  return {};
+}
+
 }  // namespace lxcri_init

@@ -23,5 +23,8 @@ std::string mask_paths(const std::vector<std::string>& paths);
 std::string make_readonly(const std::vector<std::string>& paths);
 // Remounts the container's root read-only (its submounts stay as they are).
 std::string make_root_readonly();
+// Detaches the helper's directory `dir` ("/dev/.lxcri/") and its binary
+// and removes the mount point: the last step before the user's program.
+std::string hide_init_dir(const std::string& dir);
 
 }  // namespace lxcri_init

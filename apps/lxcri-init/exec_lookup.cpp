@@ -21,12 +21,15 @@ int check_executable(const std::string& path) {
 }  // namespace
 
 std::string find_program(const std::string& name, const std::vector<std::string>& env,
-                         std::string& program) {
+                         const std::string& cwd, std::string& program) {
+  auto from_cwd = [&](const std::string& path) {
+    return path.starts_with('/') ? path : cwd + "/" + path;
+  };
   if (name.find('/') != std::string::npos) {
-    if (int err = check_executable(name); err != 0) {
+    if (int err = check_executable(from_cwd(name)); err != 0) {
       return "exec: \"" + name + "\": " + std::strerror(err);
     }
-    program = name;
+    program = from_cwd(name);
     return {};
   }
   std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -38,7 +41,7 @@ std::string find_program(const std::string& name, const std::vector<std::string>
     std::size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
     std::string dir = path.substr(start, end - start);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    std::string candidate = from_cwd(dir.empty() ? "." : dir) + "/" + name;
     int err = check_executable(candidate);
     if (err == 0) {
       program = candidate;

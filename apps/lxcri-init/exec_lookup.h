@@ -9,9 +9,11 @@
 namespace lxcri_init {
 
 // A name with a '/' is taken as is; any other is looked up in the PATH of
-// `env` (or the usual default). Sets `program` and returns "" when found,
-// otherwise runc's wording: `exec: "x": executable file not found in $PATH`.
+// `env` (or the usual default). Relative names and PATH entries are taken
+// from `cwd`, where the program will run. Sets `program` and returns "" when
+// found, otherwise runc's wording: `exec: "x": executable file not found in
+// $PATH`.
 std::string find_program(const std::string& name, const std::vector<std::string>& env,
-                         std::string& program);
+                         const std::string& cwd, std::string& program);
 
 }  // namespace lxcri_init

@@ -8,6 +8,7 @@
 // socket; after `start` it can only write to the container's stderr and exit
 // 126/127 like a shell, because `start` has already returned.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -28,6 +29,49 @@
 namespace {
 
 const std::string kDir = "/dev/.lxcri/";
+
+// The exec fifo once open: where a fatal signal's message goes.
+int g_exec_fd = -1;
+
+void die(int sig) {
+  if (g_exec_fd >= 0) {
+    const char msg[] = "lxcri-init: killed by a signal before the program started\n";
+    ssize_t ignored = ::write(g_exec_fd, msg, sizeof msg - 1);
+    (void)ignored;
+  }
+  ::_exit(128 + sig);
+}
+
+// As pid 1 the helper would ignore every signal it has no handler for.
+void die_on_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = die;
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGSTKFLT, SIGVTALRM,
+                  SIGPROF, SIGIO, SIGPWR, SIGXCPU, SIGXFSZ}) {
+    ::sigaction(sig, &sa, nullptr);
+  }
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig)
+    ::sigaction(sig, &sa, nullptr);
+}
+
+// Blocks until `lxcri start` writes its byte; false when the writer went away
+// without it (the container was deleted instead).
+bool wait_for_start(int fd) {
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    char go = 0;
+    ssize_t n = ::read(fd, &go, 1);
+    if (n == 1) break;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
 
 bool read_file(const std::string& path, std::string& out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -98,7 +142,7 @@ std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
   if (plan.readonly_root) {
     if (auto e = lxcri_init::make_root_readonly(); !e.empty()) return e;
   }
-  return lxcri_init::find_program(plan.args[0], plan.env, program);
+  return lxcri_init::find_program(plan.args[0], plan.env, plan.cwd, program);
 }
 
 }  // namespace
@@ -122,27 +166,38 @@ int main() {
   if (read_line(sync) != "go") return 1;
   std::string program;
   std::string problem = prepare(plan, program);
+  // The start fifo is opened before answering "ok": `start` may follow at
+  // once, and it opens its end without blocking, which needs a reader.
+  int start_fd = -1;
+  if (problem.empty()) {
+    start_fd = ::open((kDir + "start").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (start_fd < 0) problem = std::string("cannot open the start fifo: ") + std::strerror(errno);
+  }
   send_line(sync, problem.empty() ? "ok" : "error " + problem);
   ::close(sync);
   if (!problem.empty()) return 1;
 
-  // Wait for `lxcri start`: it opens the fifo for writing and sends one byte.
-  // End of file without the byte means the container was deleted instead.
-  int fifo = ::open((kDir + "start").c_str(), O_RDONLY | O_CLOEXEC);
-  char go = 0;
-  if (fifo < 0 || ::read(fifo, &go, 1) != 1) return 1;
-  ::close(fifo);
+  // Until the program runs, a signal ends the container as it would have
+  // ended the program (runc's init behaves the same).
+  die_on_signals();
+  if (!wait_for_start(start_fd)) return 1;
   // `start` waits on the exec fifo until it reads our error or, when execve
   // succeeds and closes this close-on-exec descriptor, end of file: so
   // poststart hooks run after the program started, as the spec asks.
-  int exec_fd = ::open((kDir + "exec").c_str(), O_WRONLY | O_CLOEXEC);
-  auto report = [exec_fd](const std::string& message) {
+  g_exec_fd = ::open((kDir + "exec").c_str(), O_WRONLY | O_CLOEXEC);
+  auto report = [](const std::string& message) {
     std::string line = "lxcri-init: " + message + "\n";
-    if (exec_fd < 0 || ::write(exec_fd, line.data(), line.size()) < 0) {
+    if (g_exec_fd < 0 || ::write(g_exec_fd, line.data(), line.size()) < 0) {
       std::fputs(line.c_str(), stderr);
     }
   };
   if (auto e = run_hooks(plan.start_container_hooks, "startContainer"); !e.empty()) {
+    report(e);
+    return 1;
+  }
+  // The program must not see, or reach through, the runtime's files (the
+  // plan, the fifos, a bind of the host's lxcri-init it could remount).
+  if (auto e = lxcri_init::hide_init_dir(kDir); !e.empty()) {
     report(e);
     return 1;
   }

@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace runtime::hooks {
@@ -19,6 +21,50 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
     out.push_back(s.data());
   out.push_back(nullptr);
   return out;
+}
+
+// Feeds `state_json` to the hook's stdin (`writer`, non-blocking) while
+// waiting for it to exit, at most `timeout_seconds` (0: no limit). A hook
+// that never reads a large state must still time out. True when it timed out
+// (it was killed).
+bool feed_and_wait(pid_t pid, int writer, const std::string& state_json, int timeout_seconds) {
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
+  bool timed_out = false;
+  std::size_t done = 0;
+  while (pidfd >= 0) {
+    if (writer >= 0 && done == state_json.size()) {
+      ::close(writer);
+      writer = -1;
+    }
+    int wait_ms = -1;
+    if (timeout_seconds > 0) {
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        timed_out = true;
+        ::kill(pid, SIGKILL);
+        break;
+      }
+      wait_ms = static_cast<int>(std::min<long long>(left, 1 << 30));
+    }
+    pollfd fds[2] = {{pidfd, POLLIN, 0}, {writer, POLLOUT, 0}};
+    int n = ::poll(fds, writer >= 0 ? 2 : 1, wait_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || fds[0].revents) break;  // poll failed, or the hook exited
+    if (writer >= 0 && fds[1].revents) {
+      ssize_t w = ::write(writer, state_json.data() + done, state_json.size() - done);
+      if (w > 0) {
+        done += static_cast<std::size_t>(w);
+      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+        done = state_json.size();  // the hook closed its stdin: stop writing
+      }
+    }
+  }
+  if (writer >= 0) ::close(writer);
+  if (pidfd >= 0) ::close(pidfd);
+  return timed_out;
 }
 
 }  // namespace
@@ -34,10 +80,10 @@ std::string run_hook(const HookCommand& hook, const std::string& state_json) {
   if (::pipe2(in, O_CLOEXEC) != 0) return name + ": pipe: " + std::strerror(errno);
   pid_t pid = ::fork();
   if (pid < 0) {
-    int err = errno;
+    std::string error = name + ": fork: " + std::strerror(errno);
     ::close(in[0]);
     ::close(in[1]);
-    return name + ": fork: " + std::strerror(err);
+    return error;
   }
   if (pid == 0) {
     ::dup2(in[0], 0);
@@ -45,33 +91,14 @@ std::string run_hook(const HookCommand& hook, const std::string& state_json) {
     ::_exit(127);
   }
   ::close(in[0]);
+  ::fcntl(in[1], F_SETFL, O_NONBLOCK);
   // A hook that does not read its stdin must not kill us with SIGPIPE.
   struct sigaction ignore {
   }, old{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &old);
-  for (std::size_t done = 0; done < state_json.size();) {
-    ssize_t n = ::write(in[1], state_json.data() + done, state_json.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(in[1]);
+  bool timed_out = feed_and_wait(pid, in[1], state_json, hook.timeout_seconds);
   ::sigaction(SIGPIPE, &old, nullptr);
-
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  bool timed_out = false;
-  if (pidfd >= 0 && hook.timeout_seconds > 0) {
-    pollfd p{pidfd, POLLIN, 0};
-    int n;
-    while ((n = ::poll(&p, 1, hook.timeout_seconds * 1000)) < 0 && errno == EINTR) {
-    }
-    if (n == 0) {
-      timed_out = true;
-      ::kill(pid, SIGKILL);
-    }
-  }
-  if (pidfd >= 0) ::close(pidfd);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

@@ -1,6 +1,7 @@
 #include "runtime/lifecycle/cgroups.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -58,6 +59,20 @@ std::string read_first_word(const std::string& path) {
 }
 
 }  // namespace
+
+std::string monitor_cgroup(const std::string& id) {
+  return "lxcri.monitor/" + id;
+}
+
+void remove_monitor_cgroups(const std::string& id) {
+  for (const auto& mp : cgroup_mount_points()) {
+    // A monitor killed while running a start-host hook leaves the hook here.
+    std::string dir = mp + "/" + monitor_cgroup(id);
+    for (pid_t pid : cgroup_pids(dir))
+      ::kill(pid, SIGKILL);
+    (void)remove_cgroup(dir, 2000);
+  }
+}
 
 std::vector<std::string> cgroup_mount_points() {
   std::vector<std::string> out;

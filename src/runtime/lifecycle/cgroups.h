@@ -27,6 +27,14 @@ struct CgroupDirs {
 // controller the container does not use) are left out: never remove "/".
 core::Result<CgroupDirs> cgroups_of(pid_t pid);
 
+// liblxc's monitor briefly lives in its own cgroup (liblxc insists on a new
+// directory): "lxcri.monitor/ID", relative to each hierarchy. The parent
+// stays: removing it could race another create making its own.
+std::string monitor_cgroup(const std::string& id);
+// Removes the monitor cgroups of `id`, killing what a dead monitor left in
+// them (a start-host hook it was running).
+void remove_monitor_cgroups(const std::string& id);
+
 // Every mount point of a cgroup hierarchy (v1 and v2).
 std::vector<std::string> cgroup_mount_points();
 

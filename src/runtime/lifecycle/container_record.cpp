@@ -27,14 +27,29 @@ core::Result<spec::Config> saved_config(const state::ContainerDir& dir) {
   return spec::parse_config(bytes.value(), dir.file(kConfigFile));
 }
 
+namespace {
+
+std::string run_one(const spec::Hook& h, const std::string& state_json) {
+  return hooks::run_hook({h.path, h.args, h.env, h.timeout_seconds.value_or(0)}, state_json);
+}
+
+}  // namespace
+
 core::Status run_host_hooks(const std::vector<spec::Hook>& hooks, const std::string& state_json,
                             const std::string& kind) {
   for (const spec::Hook& h : hooks) {
-    std::string e =
-        hooks::run_hook({h.path, h.args, h.env, h.timeout_seconds.value_or(0)}, state_json);
-    if (!e.empty()) return core::Error(core::ErrorCode::kTaskFailed, kind + " " + e);
+    if (std::string e = run_one(h, state_json); !e.empty()) {
+      return core::Error(core::ErrorCode::kTaskFailed, kind + " " + e);
+    }
   }
   return {};
+}
+
+void run_host_hooks_warning(const RuntimeContext& ctx, const std::vector<spec::Hook>& hooks,
+                            const std::string& state_json, const std::string& kind) {
+  for (const spec::Hook& h : hooks) {
+    if (std::string e = run_one(h, state_json); !e.empty()) ctx.warn(kind + " " + e);
+  }
 }
 
 }  // namespace runtime::lifecycle

@@ -31,8 +31,12 @@ core::Result<OpenContainer> open_container(const RuntimeContext& ctx, const std:
 core::Result<spec::Config> saved_config(const state::ContainerDir& dir);
 
 // Runs `hooks` in order with `state_json` on stdin; the first failure is an
-// error naming `kind` ("poststart").
+// error naming `kind` ("prestart") and the rest do not run.
 core::Status run_host_hooks(const std::vector<spec::Hook>& hooks, const std::string& state_json,
                             const std::string& kind);
+// For poststart and poststop, whose failures the spec makes warnings: every
+// hook runs, each failure goes to ctx.warn.
+void run_host_hooks_warning(const RuntimeContext& ctx, const std::vector<spec::Hook>& hooks,
+                            const std::string& state_json, const std::string& kind);
 
 }  // namespace runtime::lifecycle

@@ -32,8 +32,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 
-constexpr const char* kMonitorCgroup = "lxcri.monitor";
-
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
@@ -119,10 +117,9 @@ class CreateRollback {
   ~CreateRollback() {
     if (done_) return;
     if (init_pid_ > 0) ::kill(init_pid_, SIGKILL);
-    for (const auto& mp : cgroup_mount_points()) {
+    for (const auto& mp : cgroup_mount_points())
       (void)remove_cgroup(mp + "/" + cgroup_container_, 2000);
-      ::rmdir((mp + "/" + kMonitorCgroup + "/" + id_).c_str());
-    }
+    remove_monitor_cgroups(id_);
     (void)dir_.remove();
   }
   void set_init(pid_t pid) { init_pid_ = pid; }
@@ -260,7 +257,7 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   paths.init_dir = init_dir;
   paths.init_binary = ctx.init_binary;
   paths.cgroup_container = cgroup_container;
-  paths.cgroup_monitor = std::string(kMonitorCgroup) + "/" + req.id;
+  paths.cgroup_monitor = monitor_cgroup(req.id);
   paths.log_file = dir.file("lxc.log");
   paths.debug = ctx.debug;
   if (!config.hooks.prestart.empty() || !config.hooks.create_runtime.empty()) {
@@ -279,9 +276,25 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   start.items = std::move(items).value();
   start.init_dir = init_dir;
   start.log_file = paths.log_file;
+  start.close_in_monitor = {dir.lock_fd()};
+  // Once the init exists the state record is written, so that a `create`
+  // killed from here on leaves a container `delete` can clean up.
+  auto record = [&](pid_t pid) -> core::Status {
+    st.pid = pid;
+    auto stat = state::read_process_stat(pid);
+    if (!stat)
+      return Error(ErrorCode::kFailedPrecondition, "the container's init exited during create");
+    st.pid_start_time = stat->start_time;
+    auto cgroups = cgroups_of(pid);
+    if (!cgroups) return cgroups.error();
+    st.cgroup_dirs = cgroups.value().dirs;
+    st.freezer_dir = cgroups.value().freezer;
+    st.pids_dir = cgroups.value().pids_source;
+    return dir.write_file(kStateFile, state::to_json(st));
+  };
   start.on_init_pid = [&](pid_t pid) -> core::Status {
     rollback.set_init(pid);
-    st.pid = pid;
+    if (auto s = record(pid); !s) return s;
     std::string state_json = state::oci_state_json(st, state::Status::kCreating);
     std::string path = init_dir + "/" + lxc::kHookStateFile;
     std::string tmp = path + ".tmp";
@@ -292,23 +305,15 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
       return oci::store::sys_error("rename", path, errno);
     return {};
   };
+  // A create of this id killed long ago may have left its monitor's cgroup,
+  // which would make liblxc refuse to start (it wants a new directory).
+  remove_monitor_cgroups(req.id);
   auto init = lxc::start_container(start);
   if (!init) return init.error();
-  st.pid = init.value().pid;
-  st.pid_start_time = init.value().start_time;
-  rollback.set_init(st.pid);
-
-  for (const auto& mp : cgroup_mount_points()) {
-    ::rmdir((mp + "/" + kMonitorCgroup + "/" + req.id).c_str());
-    ::rmdir((mp + "/" + kMonitorCgroup).c_str());  // only when no other container uses it
+  remove_monitor_cgroups(req.id);
+  if (st.pid != init.value().pid || st.pid_start_time != init.value().start_time) {
+    return Error(ErrorCode::kInternal, "the init helper's pid changed during create");
   }
-  auto cgroups = cgroups_of(st.pid);
-  if (!cgroups) return cgroups.error();
-  st.cgroup_dirs = cgroups.value().dirs;
-  st.freezer_dir = cgroups.value().freezer;
-  st.pids_dir = cgroups.value().pids_source;
-
-  if (auto s = dir.write_file(kStateFile, state::to_json(st)); !s) return s.error();
   if (!req.pid_file.empty()) {
     if (auto s = write_pid_file(req.pid_file, st.pid); !s) return s.error();
   }

@@ -1,6 +1,7 @@
 // delete: kills what is left of the container, removes its cgroups and its
 // directory, then runs poststop hooks. A container dir without a state record
-// (a create that crashed) is removed too: nothing is ever stuck.
+// (a create killed early) is removed too, with its cgroups: nothing is ever
+// stuck.
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "runtime/lifecycle/cgroups.h"
 #include "runtime/lifecycle/container_record.h"
 #include "runtime/lifecycle/operations.h"
+#include "runtime/lxc/lxc_config.h"
 #include "runtime/state/process_probe.h"
 
 namespace runtime::lifecycle {
@@ -30,15 +32,31 @@ void kill_everything(const state::ContainerState& st) {
   }
 }
 
+// A container dir without a state record: a create killed before its init
+// existed. liblxc may have made its cgroups already (where the saved config
+// says); whatever runs in them is killed with them.
+core::Status remove_unfinished(const RuntimeContext& ctx, const std::string& id) {
+  auto dir = state::ContainerDir::open(ctx.root, id);
+  if (!dir) return dir.error();
+  if (auto config = saved_config(dir.value())) {
+    for (const auto& mp : cgroup_mount_points()) {
+      std::string cg = mp + "/" + lxc::cgroup_dir(config.value(), id);
+      for (pid_t pid : cgroup_pids(cg))
+        ::kill(pid, SIGKILL);
+      if (auto s = remove_cgroup(cg, kCgroupTimeoutMs); !s) return s;
+    }
+  }
+  remove_monitor_cgroups(id);
+  return dir.value().remove();
+}
+
 }  // namespace
 
 core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force) {
   auto open = open_container(ctx, id);
   if (!open) {
     if (open.error().code() != core::ErrorCode::kFailedPrecondition) return open.error();
-    auto dir = state::ContainerDir::open(ctx.root, id);
-    if (!dir) return dir.error();
-    return dir.value().remove();
+    return remove_unfinished(ctx, id);
   }
   auto& [dir, st] = open.value();
   state::Status status = state::live_status(st);
@@ -48,19 +66,16 @@ core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force
                            state::status_name(status) + ": stop it first or use --force");
   }
   kill_everything(st);
+  // The shared parent ("lxcri/") stays: removing it could race another
+  // create making its own cgroup below it.
   for (const auto& cg : st.cgroup_dirs) {
     if (auto s = remove_cgroup(cg, kCgroupTimeoutMs); !s) return s;
-    // The runtime's shared parent ("lxcri/") goes with its last container.
-    std::filesystem::path parent = std::filesystem::path(cg).parent_path();
-    if (parent.filename() == "lxcri") ::rmdir(parent.c_str());
   }
   auto config = saved_config(dir);
   if (auto s = dir.remove(); !s) return s;
   if (config) {
     std::string json = state::oci_state_json(st, state::Status::kStopped);
-    if (auto s = run_host_hooks(config.value().hooks.poststop, json, "poststop"); !s) {
-      ctx.warn(s.error().message());
-    }
+    run_host_hooks_warning(ctx, config.value().hooks.poststop, json, "poststop");
   }
   if (st.annotations.count(kOwnedBundleAnnotation)) {
     std::error_code ec;

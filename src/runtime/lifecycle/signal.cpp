@@ -23,16 +23,20 @@ core::Status kill(const RuntimeContext& ctx, const std::string& id, int signal, 
   if (!open) return open.error();
   const state::ContainerState& st = open.value().state;
   state::Status status = state::live_status(st);
-  if (status == state::Status::kStopped) return wrong_state("signal", status);
+  // containerd sends `kill --all` after the init exited (to whatever else is
+  // left), and reads "container not running" as "already gone".
   if (all) {
     for (pid_t pid : cgroup_pids(st.pids_dir))
       ::kill(pid, signal);
-    return {};
-  }
-  if (::kill(st.pid, signal) != 0) {
+  } else if (status == state::Status::kStopped) {
+    return core::Error(core::ErrorCode::kFailedPrecondition, "container not running");
+  } else if (::kill(st.pid, signal) != 0) {
     return core::Error(core::ErrorCode::kInternal,
                        "cannot signal pid " + std::to_string(st.pid) + ": " + std::strerror(errno));
   }
+  // A frozen process only dies once thawed: thaw after SIGKILL, as runc does.
+  if (signal == SIGKILL && status == state::Status::kPaused)
+    return set_frozen(st.freezer_dir, false);
   return {};
 }
 

@@ -105,9 +105,7 @@ core::Status start(const RuntimeContext& ctx, const std::string& id) {
   if (auto s = dir.write_file(kStateFile, state::to_json(st)); !s) return s;
   if (auto s = wait_for_exec(exec_fd.get(), st.pid); !s) return s;
   std::string json = state::oci_state_json(st, state::Status::kRunning);
-  if (auto s = run_host_hooks(config.value().hooks.poststart, json, "poststart"); !s) {
-    ctx.warn(s.error().message());
-  }
+  run_host_hooks_warning(ctx, config.value().hooks.poststart, json, "poststart");
   return {};
 }
 

@@ -3,7 +3,9 @@
 #include <lxc/lxccontainer.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -45,11 +47,11 @@ struct LxcDeleter {
 };
 
 // Waits until `fd` is readable or the monitor exits. 1: readable, 0: the
-// monitor exited, -1: timed out.
-int wait_readable(int fd, int pidfd, int timeout_ms) {
+// monitor exited, -1: poll failed.
+int wait_readable(int fd, int pidfd) {
   pollfd fds[2] = {{fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
   for (;;) {
-    int n = ::poll(fds, 2, timeout_ms);
+    int n = ::poll(fds, 2, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return -1;
     if (fds[0].revents) return 1;
@@ -119,15 +121,25 @@ core::Result<StartedInit> start_container(const StartRequest& req) {
   std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
   if (!listener.valid() ||
       ::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listener.get(), 1) != 0) {
+      ::listen(listener.get(), 1) != 0 ||
+      // The helper may run as a mapped root that is not the host's; the init
+      // dir (0700, owned by that root) is what keeps others out.
+      ::chmod(socket_path.c_str(), 0666) != 0) {
     return oci::store::sys_error("sync socket", socket_path, errno);
   }
 
+  pid_t parent = ::getpid();
   pid_t child = ::fork();
   if (child < 0) return oci::store::sys_error("fork", req.name, errno);
   if (child == 0) {
-    // The monitor: liblxc runs the container from here until we kill it.
+    // The monitor: liblxc runs the container from here until we kill it, or
+    // until `create` dies (then the init, which waits on its sync socket,
+    // exits too).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);
     listener.reset();
+    for (int fd : req.close_in_monitor)
+      ::close(fd);
     bool ok = c->start(c.get(), 0, nullptr);
     ::_exit(ok ? 0 : 1);
   }
@@ -139,9 +151,9 @@ core::Result<StartedInit> start_container(const StartRequest& req) {
   };
   if (monitor.pidfd() < 0) return failed(std::string("pidfd_open: ") + std::strerror(errno));
 
-  int ready = wait_readable(listener.get(), monitor.pidfd(), req.timeout_ms);
+  int ready = wait_readable(listener.get(), monitor.pidfd());
   if (ready == 0) return failed("liblxc failed to start it");
-  if (ready < 0) return failed("timed out waiting for the init helper");
+  if (ready < 0) return failed(std::string("poll: ") + std::strerror(errno));
   UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
   ucred cred{};
   socklen_t len = sizeof cred;
@@ -170,9 +182,11 @@ core::Result<StartedInit> start_container(const StartRequest& req) {
     kill_init();
     return failed("the init helper went away");
   }
-  int answered = wait_readable(conn.get(), monitor.pidfd(), req.timeout_ms);
-  auto reply = answered == 1 ? read_line(conn.get())
-                             : core::Result<std::string>(Error(ErrorCode::kTimeout, "no answer"));
+  int answered = wait_readable(conn.get(), monitor.pidfd());
+  auto reply =
+      answered == 1
+          ? read_line(conn.get())
+          : core::Result<std::string>(Error(ErrorCode::kInternal, "liblxc's monitor died"));
   if (!reply || reply.value() != "ok") {
     kill_init();
     std::string why = reply ? reply.value() : reply.error().message();

@@ -12,6 +12,10 @@
 // is reparented to the nearest subreaper and liblxc's part is done. What the
 // monitor would have cleaned up on exit (cgroups) `delete` removes.
 //
+// There is no overall deadline: prestart, createRuntime and createContainer
+// hooks may take as long as their own timeouts allow (as with runc); a dead
+// monitor or helper ends the wait at once.
+//
 // The handshake: helper connects and sends "hello"; we call `on_init_pid`
 // (which writes the state the helper's hooks read) and answer "go"; the helper
 // sets up devices and paths, runs createContainer hooks and checks that the
@@ -23,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "runtime/lxc/lxc_config.h"
@@ -36,7 +41,9 @@ struct StartRequest {
   std::string init_dir;  // host path of the helper's directory (sync socket lives here)
   std::string log_file;  // liblxc's log, quoted in errors
   std::function<core::Status(pid_t init_pid)> on_init_pid;
-  int timeout_ms = 30000;
+  // Descriptors the monitor must not keep (the container dir's lock: a
+  // monitor outliving a killed `create` would hold it forever).
+  std::vector<int> close_in_monitor;
 };
 
 struct StartedInit {

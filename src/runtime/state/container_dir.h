@@ -34,6 +34,8 @@ class ContainerDir {
 
   const std::string& id() const { return id_; }
   const std::string& path() const { return path_; }
+  // The descriptor holding the lock, for a child process to close.
+  int lock_fd() const { return fd_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
 
   // Writes `name` atomically (temp file, fsync, rename).

@@ -96,6 +96,7 @@ std::string oci_state_json(const ContainerState& s, Status status) {
                       {"pid", status == Status::kStopped ? 0 : s.pid},
                       {"bundle", s.bundle}};
   if (!s.annotations.empty()) j["annotations"] = s.annotations;
+  if (!s.created.empty()) j["created"] = s.created;  // runc prints it too
   return j.dump(2);
 }
 

@@ -32,6 +32,18 @@ grep -q "^Groups:[[:space:]]*2000 2001" "$work/out" || fail "additional gids: $(
 expect_line "0077"
 edit_config "$bundle" 'c["process"]["user"] = {"uid": 0, "gid": 0}; c["process"]["cwd"] = "/"'
 
+step "a relative program runs from cwd; the runtime's files are not visible"
+printf '#!/bin/sh\necho relative ok\n' >"$bundle/rootfs/tmp/work/run.sh" 2>/dev/null ||
+  { mkdir -p "$bundle/rootfs/tmp/work" && printf '#!/bin/sh\necho relative ok\n' >"$bundle/rootfs/tmp/work/run.sh"; }
+chmod +x "$bundle/rootfs/tmp/work/run.sh"
+edit_config "$bundle" 'c["process"]["cwd"] = "/tmp/work"; c["process"]["args"] = ["./run.sh"]'
+L run --bundle "$bundle" rel >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; fail "relative program"; }
+expect_line "relative ok"
+check_clean rel
+run_script hide 'ls -a /dev | grep -c lxcri; grep -c /dev/.lxcri /proc/self/mountinfo; true'
+[[ $(cat "$work/out") == $'0\n0' ]] || fail "the init dir is visible in the container: $(cat "$work/out")"
+edit_config "$bundle" 'c["process"]["cwd"] = "/"'
+
 step "capabilities (all five sets), no_new_privs, rlimits, oomScoreAdj"
 edit_config "$bundle" '
 caps = ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_CHOWN"]
@@ -68,6 +80,16 @@ expect_line "root-ro"
 expect_line "scratch-rw"
 expect_line "1777"
 [[ ! -e "$work/shared/x" ]] || fail "a read-only bind mount was written"
+
+step "mount points never leave the rootfs through the image's symlinks"
+mkdir -p "$work/host-target"
+ln -s "$work/host-target" "$bundle/rootfs/evil"
+edit_config "$bundle" 'c["mounts"].append({"destination": "/evil/sub", "type": "tmpfs", "source": "tmpfs"})'
+run_script sym 'grep -c " /'"${work#/}"'/host-target/sub " /proc/self/mountinfo'
+[[ -z $(ls -A "$work/host-target") ]] || fail "a mount point was made on the host: $(ls -A "$work/host-target")"
+expect_line 1
+rm "$bundle/rootfs/evil"
+edit_config "$bundle" 'c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/evil/sub"]'
 
 step "masked and read-only paths; devices"
 edit_config "$bundle" '

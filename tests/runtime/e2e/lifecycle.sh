@@ -131,6 +131,31 @@ for i in 1 2 3; do (L delete --force race >/dev/null 2>&1 || true) & done
 wait
 check_clean race
 
+step "signals reach a created container's init; kill on a stopped one"
+L create --bundle "$bundle" sig
+L kill sig TERM
+wait_status sig stopped
+expect_exit 1 kill sig TERM
+expect_error "container not running"
+L kill --all sig KILL  # containerd does this after the init exited
+L delete sig
+check_clean sig
+
+step "a create killed halfway leaves nothing stuck"
+cp "$bundle/config.json" "$work/saved.json"
+printf '#!/bin/sh\nsleep 5\n' >"$work/slow-hook" && chmod +x "$work/slow-hook"
+edit_config "$bundle" 'c["hooks"] = {"createRuntime": [{"path": "'"$work/slow-hook"'"}]}'
+"$lxcri" --root "$root" create --bundle "$bundle" half &
+creator=$!
+for _ in $(seq 100); do [[ -e "$root/half/state.json" ]] && break; sleep 0.02; done
+sleep 0.2
+kill -9 $creator
+wait $creator 2>/dev/null || true
+timeout 10 "$lxcri" --root "$root" list >/dev/null || fail "list hangs after a killed create"
+timeout 10 "$lxcri" --root "$root" delete --force half || fail "delete of a half-made container"
+check_clean half
+cp "$work/saved.json" "$bundle/config.json"
+
 step "a container whose init died is stopped, never stuck"
 L create --bundle "$bundle" dead
 kill -9 "$(state_field dead pid)"
