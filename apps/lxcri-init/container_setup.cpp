@@ -92,6 +92,19 @@ std::string make_readonly(const std::vector<std::string>& paths) {
   return {};
 }
 
+std::string set_root_propagation(const std::string& mode) {
+  if (mode.empty()) return {};
+  std::string m = mode.starts_with('r') ? mode.substr(1) : mode;
+  unsigned long flag = m == "shared"    ? MS_SHARED
+                       : m == "slave"   ? MS_SLAVE
+                       : m == "private" ? MS_PRIVATE
+                                        : MS_UNBINDABLE;
+  if (::mount(nullptr, "/", nullptr, MS_REC | flag, nullptr) != 0) {
+    return fail("cannot make the root " + mode + ":", "/");
+  }
+  return {};
+}
+
 std::string make_root_readonly() {
   struct statvfs sv;
   unsigned long keep = 0;

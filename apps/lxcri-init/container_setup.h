@@ -21,6 +21,9 @@ std::string create_devices(const std::vector<runtime::lxc::PlanDevice>& devices)
 std::string mask_paths(const std::vector<std::string>& paths);
 // Bind each path onto itself, then remount it read-only.
 std::string make_readonly(const std::vector<std::string>& paths);
+// Sets the propagation of "/" and everything below it: "shared", "slave",
+// "private", "unbindable" (an r-prefix means the same here: always recursive).
+std::string set_root_propagation(const std::string& mode);
 // Remounts the container's root read-only (its submounts stay as they are).
 std::string make_root_readonly();
 // Detaches the helper's directory `dir` ("/dev/.lxcri/") and its binary

@@ -137,6 +137,7 @@ std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
     }
   }
   if (auto e = run_hooks(plan.create_container_hooks, "createContainer"); !e.empty()) return e;
+  if (auto e = lxcri_init::set_root_propagation(plan.rootfs_propagation); !e.empty()) return e;
   if (auto e = lxcri_init::mask_paths(plan.masked_paths); !e.empty()) return e;
   if (auto e = lxcri_init::make_readonly(plan.readonly_paths); !e.empty()) return e;
   if (plan.readonly_root) {

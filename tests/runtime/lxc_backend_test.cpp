@@ -2,6 +2,7 @@
 // encoding, and seccomp profiles compiled to BPF.
 #include <gtest/gtest.h>
 #include <linux/filter.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,16 +76,18 @@ TEST_F(LxcConfigTest, DefaultSpecBecomesTheExpectedItems) {
   auto mounts = values(it, "lxc.mount.entry");
   // The config's mounts in order (the /dev tmpfs is followed by the default
   // devices bound from the host), then the helper's directory and binary.
-  ASSERT_EQ(mounts.size(), 14u);
+  ASSERT_EQ(mounts.size(), 15u);
   EXPECT_EQ(mounts[0], "proc proc proc defaults 0 0");
   EXPECT_EQ(mounts[1], "tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0");
   EXPECT_EQ(mounts[2], "/dev/null dev/null none bind,create=file 0 0");
   EXPECT_EQ(mounts[8],
             "devpts dev/pts devpts "
             "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0");
-  EXPECT_EQ(mounts[11], "sysfs sys sysfs nosuid,noexec,nodev,ro 0 0");
-  EXPECT_EQ(mounts[12], "/run/lxcri/c1/init dev/.lxcri none bind,ro,nosuid,nodev,create=dir 0 0");
-  EXPECT_EQ(mounts[13], "/usr/lib/lxcri/lxcri-init dev/.lxcri/init none bind,ro,nosuid,nodev 0 0");
+  // devpts twice: liblxc unmounts the top one (see lxc_config.cpp).
+  EXPECT_EQ(mounts[9], mounts[8]);
+  EXPECT_EQ(mounts[12], "sysfs sys sysfs nosuid,noexec,nodev,ro 0 0");
+  EXPECT_EQ(mounts[13], "/run/lxcri/c1/init dev/.lxcri none bind,ro,nosuid,nodev,create=dir 0 0");
+  EXPECT_EQ(mounts[14], "/usr/lib/lxcri/lxcri-init dev/.lxcri/init none bind,ro,nosuid,nodev 0 0");
   // The mount points the rootfs lacked were made (inside it).
   EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs/proc"));
   EXPECT_TRUE(std::filesystem::is_directory(bundle_ / "rootfs/sys"));
@@ -184,11 +187,23 @@ TEST_F(LxcConfigTest, NamespacePathsAndMissingThings) {
     EXPECT_TRUE(c.is_ok());
     return lxc_config(c.value(), paths_);
   };
-  json by_name = spec::default_spec();
-  by_name["linux"]["namespaces"][1]["path"] = "/run/netns/blue";
-  auto r = translate(by_name);
+  // Any other path to the namespace is joined through a process in it.
+  json by_task = spec::default_spec();
+  by_task["linux"]["namespaces"][1]["path"] = "/proc/" + me + "/task/" + me + "/ns/net";
+  auto r = translate(by_task);
+  ASSERT_TRUE(r.is_ok()) << r.error().to_string();
+  auto holder = values(r.value(), "lxc.namespace.share.net");
+  ASSERT_EQ(holder.size(), 1u);
+  struct stat mine, theirs;
+  ASSERT_EQ(::stat(("/proc/" + me + "/ns/net").c_str(), &mine), 0);
+  ASSERT_EQ(::stat(("/proc/" + holder[0] + "/ns/net").c_str(), &theirs), 0);
+  EXPECT_EQ(mine.st_ino, theirs.st_ino);
+  json missing = spec::default_spec();
+  missing["linux"]["namespaces"][1]["path"] = "/run/netns/no-such-namespace";
+  r = translate(missing);
   ASSERT_FALSE(r.is_ok());
-  EXPECT_NE(r.error().message().find("only /proc/PID/ns/net"), std::string::npos);
+  EXPECT_EQ(r.error().code(), core::ErrorCode::kNotFound);
+  EXPECT_EQ(r.error().context().field, "linux.namespaces");
   json no_rootfs = spec::default_spec();
   no_rootfs["root"]["path"] = "missing";
   r = translate(no_rootfs);
@@ -220,6 +235,7 @@ TEST(InitPlan, RoundTripsEveryField) {
   p.masked_paths = {"/proc/kcore"};
   p.readonly_paths = {"/proc/sys"};
   p.readonly_root = true;
+  p.rootfs_propagation = "rslave";
   p.create_container_hooks = {{"/bin/hook", {"hook", "x"}, {"K=V"}, 3}};
   p.start_container_hooks = {{"/bin/other", {}, {}, 0}};
   std::string bytes = encode(p);
@@ -234,6 +250,7 @@ TEST(InitPlan, RoundTripsEveryField) {
   EXPECT_EQ(q.capabilities[0], 0x421u);
   EXPECT_EQ(q.capabilities[4], 0x20u);
   EXPECT_TRUE(q.no_new_privileges && q.seccomp && q.readonly_root);
+  EXPECT_EQ(q.rootfs_propagation, "rslave");
   ASSERT_EQ(q.devices.size(), 1u);
   EXPECT_EQ(q.devices[0].type, 'b');
   EXPECT_EQ(q.devices[0].gid, 2u);

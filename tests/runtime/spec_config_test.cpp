@@ -197,8 +197,8 @@ TEST(SpecConfig, FieldsTheRuntimeCannotHonourAreRefused) {
         j["process"]["ioPriority"] = {{"class", "IOPRIO_CLASS_RT"}};
       },
       "process.ioPriority", "not supported");
-  expect_error([](json& j) { j["linux"]["resources"]["memory"]["kernel"] = 1; },
-               "linux.resources.memory.kernel", "not supported");
+  expect_error([](json& j) { j["linux"]["resources"]["memory"]["swappiness"] = 101; },
+               "linux.resources.memory.swappiness", "[0, 100]");
   // Empty values of those fields are fine (containerd sends some empty).
   json j = default_spec();
   j["linux"]["intelRdt"] = nullptr;

@@ -29,8 +29,10 @@ class ContainerDirTest : public ::testing::Test {
 TEST_F(ContainerDirTest, CreateIsAtomicAndExclusive) {
   auto a = ContainerDir::create(root_, "c1");
   ASSERT_TRUE(a.is_ok()) << a.error().to_string();
-  EXPECT_EQ(std::filesystem::status(root_).permissions() & std::filesystem::perms::all,
-            std::filesystem::perms::owner_all);
+  using std::filesystem::perms;
+  EXPECT_EQ(std::filesystem::status(root_).permissions() & perms::all,
+            perms::owner_all | perms::group_exec | perms::others_exec);
+  EXPECT_EQ(std::filesystem::status(root_ + "/c1").permissions() & perms::all, perms::owner_all);
   auto again = ContainerDir::create(root_, "c1");
   ASSERT_FALSE(again.is_ok());
   EXPECT_EQ(again.error().code(), core::ErrorCode::kAlreadyExists);

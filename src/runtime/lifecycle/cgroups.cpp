@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -72,6 +73,39 @@ void remove_monitor_cgroups(const std::string& id) {
       ::kill(pid, SIGKILL);
     (void)remove_cgroup(dir, 2000);
   }
+}
+
+core::Status prepare_cpuset_parents(const std::string& relative_dir) {
+  std::string mount_point;
+  for (const auto& h : hierarchies()) {
+    for (const auto& c : h.controllers) {
+      if (c == "cpuset") mount_point = h.mount_point;
+    }
+  }
+  if (mount_point.empty()) return {};
+  std::string dir = mount_point;
+  std::size_t start = 0;
+  for (std::size_t slash; (slash = relative_dir.find('/', start)) != std::string::npos;
+       start = slash + 1) {
+    std::string parent = dir;
+    dir += "/" + relative_dir.substr(start, slash - start);
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Error(ErrorCode::kInternal,
+                   std::string("cannot make cpuset cgroup: ") + std::strerror(errno))
+          .with_file(dir);
+    }
+    for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+      if (!read_first_word(dir + "/" + file).empty()) continue;
+      std::ofstream out(dir + "/" + file);
+      out << read_first_word(parent + "/" + file);
+      if (!out.flush()) {
+        return Error(ErrorCode::kInternal,
+                     std::string("cannot fill ") + file + ": " + std::strerror(errno))
+            .with_file(dir);
+      }
+    }
+  }
+  return {};
 }
 
 std::vector<std::string> cgroup_mount_points() {

@@ -91,6 +91,7 @@ lxc::InitPlan make_plan(const spec::Config& c, bool seccomp) {
   plan.masked_paths = c.linux.masked_paths;
   plan.readonly_paths = c.linux.readonly_paths;
   plan.readonly_root = c.root.readonly;
+  plan.rootfs_propagation = c.linux.rootfs_propagation;
   plan.create_container_hooks = plan_hooks(c.hooks.create_container);
   plan.start_container_hooks = plan_hooks(c.hooks.start_container);
   return plan;
@@ -236,7 +237,10 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
     if (auto s = write_init_file(lxc::kSeccompFile, bpf); !s) return s.error();
   }
   if (auto root = mapped_root(config)) {
-    // The helper runs as the container's root, which is not the host's.
+    // The helper runs as the container's root, which is not the host's: it
+    // must pass through the container dir (liblxc checks) and own its files.
+    if (::chmod(dir.path().c_str(), 0711) != 0)
+      return oci::store::sys_error("chmod", dir.path(), errno);
     for (const char* name : {"", "/init", "/start", "/exec", "/plan", "/seccomp.bpf"}) {
       std::string path = init_dir + name;
       if (::lchown(path.c_str(), root->first, root->second) != 0 && errno != ENOENT) {
@@ -308,6 +312,7 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   // A create of this id killed long ago may have left its monitor's cgroup,
   // which would make liblxc refuse to start (it wants a new directory).
   remove_monitor_cgroups(req.id);
+  if (auto s = prepare_cpuset_parents(cgroup_container); !s) return s.error();
   auto init = lxc::start_container(start);
   if (!init) return init.error();
   remove_monitor_cgroups(req.id);

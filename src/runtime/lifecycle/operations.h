@@ -56,7 +56,7 @@ core::Status kill(const RuntimeContext& ctx, const std::string& id, int signal, 
 core::Status pause(const RuntimeContext& ctx, const std::string& id);
 core::Status resume(const RuntimeContext& ctx, const std::string& id);
 
-// Deletes a stopped or created container (any with `force`, killing it):
+// Deletes a stopped container (any with `force`, killing it):
 // processes, cgroups, state; then poststop hooks. The bundle stays, unless the
 // runtime generated it (`lxcri run IMAGE`).
 core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force);

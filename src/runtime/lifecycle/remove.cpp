@@ -60,7 +60,9 @@ core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force
   }
   auto& [dir, st] = open.value();
   state::Status status = state::live_status(st);
-  if ((status == state::Status::kRunning || status == state::Status::kPaused) && !force) {
+  // The spec: deleting a container that is not stopped is an error. runc
+  // lets `delete` kill a created one; containerd and Podman pass --force.
+  if (status != state::Status::kStopped && !force) {
     return core::Error(core::ErrorCode::kFailedPrecondition,
                        std::string("cannot delete a container that is ") +
                            state::status_name(status) + ": stop it first or use --force");

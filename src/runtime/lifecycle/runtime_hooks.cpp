@@ -17,9 +17,12 @@ core::Status run_runtime_hooks(const RuntimeContext& ctx, const std::string& id,
   st.bundle = bundle;
   st.pid = pid;
   st.annotations = config.value().annotations;
-  std::string json = state::oci_state_json(st, state::Status::kCreating);
-  if (auto s = run_host_hooks(config.value().hooks.prestart, json, "prestart"); !s) return s;
-  return run_host_hooks(config.value().hooks.create_runtime, json, "createRuntime");
+  // prestart (deprecated) predates the "creating" status: runtime-tools and
+  // crun hand it "created"; createRuntime sees the container being created.
+  std::string prestart = state::oci_state_json(st, state::Status::kCreated);
+  if (auto s = run_host_hooks(config.value().hooks.prestart, prestart, "prestart"); !s) return s;
+  std::string creating = state::oci_state_json(st, state::Status::kCreating);
+  return run_host_hooks(config.value().hooks.create_runtime, creating, "createRuntime");
 }
 
 }  // namespace runtime::lifecycle

@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -40,6 +41,27 @@ std::string lxc_log_tail(const std::string& log_file) {
   for (const auto& l : lines)
     out += "\n  " + l;
   return out;
+}
+
+// liblxc writes id maps through newuidmap/newgidmap whenever they are on
+// PATH, even for root, and they refuse any range /etc/subuid does not grant
+// root. Root may write the maps itself, so the monitor's PATH leaves out the
+// directories that hold them.
+void hide_id_map_tools() {
+  const char* path = std::getenv("PATH");
+  std::string all = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  std::string kept;
+  for (std::size_t i = 0; i <= all.size();) {
+    std::size_t j = all.find(':', i);
+    if (j == std::string::npos) j = all.size();
+    std::string dir = all.substr(i, j - i);
+    if (!dir.empty() && ::access((dir + "/newuidmap").c_str(), F_OK) != 0 &&
+        ::access((dir + "/newgidmap").c_str(), F_OK) != 0) {
+      kept += (kept.empty() ? "" : ":") + dir;
+    }
+    i = j + 1;
+  }
+  ::setenv("PATH", kept.c_str(), 1);
 }
 
 struct LxcDeleter {
@@ -140,6 +162,7 @@ core::Result<StartedInit> start_container(const StartRequest& req) {
     listener.reset();
     for (int fd : req.close_in_monitor)
       ::close(fd);
+    if (::geteuid() == 0) hide_id_map_tools();
     bool ok = c->start(c.get(), 0, nullptr);
     ::_exit(ok ? 0 : 1);
   }

@@ -114,6 +114,7 @@ std::string encode(const InitPlan& p) {
   w.strs(p.masked_paths);
   w.strs(p.readonly_paths);
   w.num(p.readonly_root ? 1 : 0);
+  w.str(p.rootfs_propagation);
   w.hooks(p.create_container_hooks);
   w.hooks(p.start_container_hooks);
   return w.out;
@@ -158,6 +159,7 @@ bool decode(std::string_view bytes, InitPlan& p, std::string& error) {
   p.masked_paths = r.strs();
   p.readonly_paths = r.strs();
   p.readonly_root = r.num() != 0;
+  p.rootfs_propagation = r.str();
   p.create_container_hooks = r.hooks();
   p.start_container_hooks = r.hooks();
   if (!r.ok() || !r.at_end() || p.args.empty()) {

@@ -60,6 +60,8 @@ struct InitPlan {
   // Remount "/" read-only last: liblxc mounting it read-only from the start
   // would keep mount entries from creating their mount points.
   bool readonly_root = false;
+  // linux.rootfsPropagation applied to "/" recursively (empty: left as is).
+  std::string rootfs_propagation;
   std::vector<PlanHook> create_container_hooks;
   std::vector<PlanHook> start_container_hooks;
 };

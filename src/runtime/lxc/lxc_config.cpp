@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cstdio>
 #include <limits>
 #include <map>
 
 #include "runtime/lxc/mount_target.h"
+#include "runtime/lxc/namespace_holder.h"
 
 namespace runtime::lxc {
 namespace {
@@ -104,6 +106,10 @@ class Builder {
       return Error(ErrorCode::kNotFound, "root filesystem '" + path + "' is not a directory")
           .with_field("root.path");
     }
+    // liblxc opens the rootfs without following a symlink; the bundle's
+    // "rootfs" may well be one.
+    char real[PATH_MAX];
+    if (::realpath(path.c_str(), real) != nullptr) path = real;
     rootfs_ = path;
     add("lxc.rootfs.path", "dir:" + path);
     add("lxc.rootfs.managed", "0");
@@ -129,23 +135,12 @@ class Builder {
       } else if (ns->path.empty()) {
         clone.push_back(lxc);
       } else {
-        // liblxc joins a namespace by the pid that holds it.
-        std::string prefix = "/proc/";
-        std::string suffix = "/ns/" + lxc;
-        std::string pid;
-        if (ns->path.starts_with(prefix) && ns->path.ends_with(suffix)) {
-          pid = ns->path.substr(prefix.size(), ns->path.size() - prefix.size() - suffix.size());
+        auto holder = namespace_holder(lxc, ns->path);
+        if (!holder) {
+          core::Error e = holder.error();
+          return e.with_field("linux.namespaces");
         }
-        if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit)) {
-          return Error(ErrorCode::kInvalidArgument, "joining namespace '" + ns->path +
-                                                        "' is not supported: only /proc/PID/ns/" +
-                                                        lxc + " paths can be joined")
-              .with_field("linux.namespaces");
-        }
-        if (::access(ns->path.c_str(), F_OK) != 0) {
-          return Error(ErrorCode::kNotFound, "namespace '" + ns->path + "' does not exist")
-              .with_field("linux.namespaces");
-        }
+        std::string pid = std::to_string(holder.value());
         add("lxc.namespace.share." + lxc, pid);
       }
     }
@@ -225,6 +220,14 @@ class Builder {
       std::string opts = options.empty() ? "defaults" : join(options, ",");
       add("lxc.mount.entry", fstab_escape(source) + " " + fstab_escape(dest) + " " +
                                  (bind ? "none" : m.type) + " " + opts + " 0 0");
+      if (m.destination == "/dev/pts" && m.type == "devpts") {
+        // liblxc 5 unmounts whatever is on /dev/pts once when no ptys are
+        // asked for (lxc_finish_devpts_child, lxc.pty.max = 0): a second,
+        // identical instance on top is what it takes away, and the config's
+        // own stays where the config put it.
+        add("lxc.mount.entry",
+            fstab_escape(source) + " " + fstab_escape(dest) + " devpts " + opts + " 0 0");
+      }
       if (m.destination == "/dev") default_devices();
     }
     return {};
@@ -272,6 +275,15 @@ class Builder {
       }
       add("lxc.cgroup.memory.memsw.limit_in_bytes", std::to_string(*r.memory_swap));
     }
+    if (r.memory_kernel && *r.memory_kernel > 0) {
+      add("lxc.cgroup.memory.kmem.limit_in_bytes", std::to_string(*r.memory_kernel));
+    }
+    if (r.memory_kernel_tcp && *r.memory_kernel_tcp > 0) {
+      add("lxc.cgroup.memory.kmem.tcp.limit_in_bytes", std::to_string(*r.memory_kernel_tcp));
+    }
+    if (r.memory_swappiness)
+      add("lxc.cgroup.memory.swappiness", std::to_string(*r.memory_swappiness));
+    if (r.disable_oom_killer) add("lxc.cgroup.memory.oom_control", "1");
     if (r.cpu_shares && *r.cpu_shares > 0)
       add("lxc.cgroup.cpu.shares", std::to_string(*r.cpu_shares));
     if (r.cpu_period && *r.cpu_period > 0) {

@@ -340,10 +340,20 @@ class ConfigReader {
     Node memory = r_.field(res, "memory");
     known(memory, {"limit", "reservation", "swap", "kernel", "kernelTCP", "swappiness",
                    "disableOOMKiller", "useHierarchy", "checkBeforeUpdate"});
-    refuse(memory, {"kernel", "kernelTCP", "swappiness", "disableOOMKiller"});
+
     out.memory_limit = opt_i64(r_.field(memory, "limit"), -1);
     out.memory_reservation = opt_i64(r_.field(memory, "reservation"), -1);
     out.memory_swap = opt_i64(r_.field(memory, "swap"), -1);
+    out.memory_kernel = opt_i64(r_.field(memory, "kernel"), -1);
+    out.memory_kernel_tcp = opt_i64(r_.field(memory, "kernelTCP"), -1);
+    Node swappiness = r_.field(memory, "swappiness");
+    if (swappiness.present()) {
+      out.memory_swappiness = u64(swappiness);
+      if (r_.ok() && *out.memory_swappiness > 100) {
+        r_.fail(swappiness, "must be in [0, 100], found " + std::to_string(*out.memory_swappiness));
+      }
+    }
+    out.disable_oom_killer = r_.boolean(r_.field(memory, "disableOOMKiller"));
     Node cpu = r_.field(res, "cpu");
     known(cpu, {"shares", "quota", "period", "realtimeRuntime", "realtimePeriod", "cpus", "mems",
                 "idle", "burst"});

@@ -125,6 +125,10 @@ struct Resources {
   std::optional<std::int64_t> memory_limit;
   std::optional<std::int64_t> memory_reservation;
   std::optional<std::int64_t> memory_swap;
+  std::optional<std::int64_t> memory_kernel;      // cgroup v1 kmem (deprecated)
+  std::optional<std::int64_t> memory_kernel_tcp;  // cgroup v1 kmem.tcp
+  std::optional<std::uint64_t> memory_swappiness;
+  bool disable_oom_killer = false;
   std::optional<std::uint64_t> cpu_shares;
   std::optional<std::int64_t> cpu_quota;
   std::optional<std::uint64_t> cpu_period;

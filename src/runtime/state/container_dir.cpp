@@ -61,7 +61,9 @@ core::Status check_container_id(const std::string& id) {
 
 core::Result<ContainerDir> ContainerDir::create(const std::string& root, const std::string& id) {
   if (auto s = check_container_id(id); !s) return s.error();
-  if (::mkdir(root.c_str(), 0700) != 0 && errno != EEXIST) {
+  // 0711: a container's mapped root (user namespaces) must be able to pass
+  // through to its own directory; nobody else can list the containers.
+  if (::mkdir(root.c_str(), 0711) != 0 && errno != EEXIST) {
     if (auto s = oci::store::make_dirs(root); !s) return s.error();
   }
   std::string path = root + "/" + id;

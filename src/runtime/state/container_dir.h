@@ -20,7 +20,7 @@ core::Status check_container_id(const std::string& id);
 
 class ContainerDir {
  public:
-  // Makes --root (0700) when missing, then --root/ID. kAlreadyExists when the
+  // Makes --root (0711) when missing, then --root/ID. kAlreadyExists when the
   // id is taken. The returned directory is locked.
   static core::Result<ContainerDir> create(const std::string& root, const std::string& id);
   // Opens and locks an existing container directory; kNotFound when absent.

@@ -65,7 +65,7 @@ step "unknown fields are warnings, not errors"
 edit_config "$bundle" 'c["linux"]["vendorThing"] = 1'
 L create --bundle "$bundle" warned 2>"$work/err"
 expect_error "unknown field 'linux.vendorThing'"
-L delete warned
+L delete --force warned
 check_clean warned
 reset_config
 

@@ -116,7 +116,7 @@ L create --bundle "$bundle" lim
 [[ $(cat /sys/fs/cgroup/cpu/lxcri/limits-test/cpu.shares) == 512 ]] || fail "cpu shares"
 [[ $(cat /sys/fs/cgroup/cpu/lxcri/limits-test/cpu.cfs_quota_us) == 50000 ]] || fail "cpu quota"
 grep -qx "$(state_field lim pid)" /sys/fs/cgroup/pids/lxcri/limits-test/cgroup.procs || fail "init not in the cgroup"
-L delete lim
+L delete --force lim
 [[ ! -d /sys/fs/cgroup/memory/lxcri/limits-test ]] || fail "cgroup left behind"
 check_clean lim
 edit_config "$bundle" 'del c["linux"]["resources"]["memory"]; del c["linux"]["resources"]["pids"]; del c["linux"]["resources"]["cpu"]; del c["linux"]["cgroupsPath"]'
@@ -140,6 +140,35 @@ expect_line "absent"
 grep -q "not_a_syscall_at_all" "$work/err" || fail "unknown syscall not warned about"
 edit_config "$bundle" 'del c["linux"]["seccomp"]'
 
+step "user namespace: the mapping, and root inside is not root outside"
+# The container's root is uid 100000 on the host: it must be able to reach
+# the bundle, and to write its /tmp.
+chmod 711 "$work"
+chmod 1777 "$bundle/rootfs/tmp"
+cp "$bundle/config.json" "$work/saved.json"
+edit_config "$bundle" '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["resources"] = {}
+c["linux"]["devices"] = []  # mknod is not allowed in a user namespace
+c["mounts"] = [m for m in c["mounts"] if m["type"] not in ("cgroup", "sysfs")]'
+run_script un 'cat /proc/self/uid_map; id -u; touch /tmp/owned; stat -c %u /tmp/owned; cat /proc/self/status | grep ^Uid'
+grep -q "^ *0 *100000 *65536$" "$work/out" || fail "uid_map: $(cat "$work/out")"
+expect_line 0
+[[ $(stat -c %u "$bundle/rootfs/tmp/owned") == 100000 ]] || fail "a file made by the container's root is not owned by 100000 on the host"
+rm -f "$bundle/rootfs/tmp/owned"
+cp "$work/saved.json" "$bundle/config.json"
+
+step "rootfs propagation"
+edit_config "$bundle" 'c["linux"]["rootfsPropagation"] = "rshared"'
+run_script pr 'grep -E "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / " /proc/self/mountinfo'
+grep -q "shared:" "$work/out" || fail "root is not shared: $(cat "$work/out")"
+edit_config "$bundle" 'c["linux"]["rootfsPropagation"] = "private"'
+run_script pp 'grep -E "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / " /proc/self/mountinfo'
+grep -q "shared:\|master:" "$work/out" && fail "root is not private: $(cat "$work/out")"
+edit_config "$bundle" 'del c["linux"]["rootfsPropagation"]'
+
 step "sysctl and annotations"
 edit_config "$bundle" '
 c["linux"]["sysctl"] = {"kernel.shmmax": "123456789"}
@@ -150,7 +179,7 @@ expect_line 123456789
 edit_config "$bundle" 'c["process"]["args"] = ["sleep", "1000"]'
 L create --bundle "$bundle" ann
 L state ann | grep -q '"org.example/owner": "tests"' || fail "annotations missing from state"
-L delete ann
+L delete --force ann
 check_clean ann
 
 step "hooks run in the spec's order with the state on stdin"
@@ -179,7 +208,7 @@ L start hk
 wait_status hk stopped
 L delete hk
 check_clean hk
-printf 'prestart creating\ncreateRuntime creating\ncreateContainer creating\nstartContainer created\npoststart running\npoststop stopped\n' >"$work/want"
+printf 'prestart created\ncreateRuntime creating\ncreateContainer creating\nstartContainer created\npoststart running\npoststop stopped\n' >"$work/want"
 diff -u "$work/want" "$log" || fail "hooks ran out of order or with the wrong state"
 # A failing createRuntime hook fails create and leaves nothing behind.
 edit_config "$bundle" 'c["hooks"] = {"createRuntime": [{"path": "/bin/false"}]}'

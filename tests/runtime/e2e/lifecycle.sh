@@ -50,10 +50,13 @@ check_clean c1
 expect_exit 1 state c1
 expect_error "does not exist"
 
-step "delete of a created container kills its helper"
+step "delete of a created container needs --force, and kills its helper"
 L create --bundle "$bundle" c2
 pid=$(state_field c2 pid)
-L delete c2
+expect_exit 1 delete c2
+expect_error "created"
+[[ $(state_field c2 status) == created ]] || fail "a refused delete changed the container"
+L delete --force c2
 [[ ! -e /proc/$pid ]] || grep -q '^State:.*Z' /proc/"$pid"/status || fail "helper survived delete"
 check_clean c2
 
