@@ -104,6 +104,8 @@ core::Status prepare_cpuset_parents(const std::string& relative_dir) {
             .with_file(dir);
       }
     }
+    // So that the leaf liblxc makes below gets cpus and mems too.
+    std::ofstream(dir + "/cgroup.clone_children") << "1";
   }
   return {};
 }

@@ -37,9 +37,9 @@ void remove_monitor_cgroups(const std::string& id);
 
 // Makes the parents of `relative_dir` in the v1 cpuset hierarchy usable: a
 // new cpuset cgroup starts with no cpus and no memory nodes, and nothing can
-// join one below it (ENOSPC). Missing parents are made and empty ones get
-// their parent's cpus and mems, as runc does. The last component is left to
-// liblxc, which insists on making it.
+// join one below it (ENOSPC). Missing parents are made, empty ones get their
+// parent's cpus and mems, as runc does, and all get clone_children so that
+// the last component, which liblxc insists on making, inherits them.
 core::Status prepare_cpuset_parents(const std::string& relative_dir);
 
 // Every mount point of a cgroup hierarchy (v1 and v2).

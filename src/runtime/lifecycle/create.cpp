@@ -241,6 +241,12 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
     // must pass through the container dir (liblxc checks) and own its files.
     if (::chmod(dir.path().c_str(), 0711) != 0)
       return oci::store::sys_error("chmod", dir.path(), errno);
+    // An older --root may still be 0700 (liblxc checks the whole path).
+    struct stat root_st;
+    if (::stat(ctx.root.c_str(), &root_st) == 0 && (root_st.st_mode & 0011) != 0011 &&
+        ::chmod(ctx.root.c_str(), (root_st.st_mode & 07777) | 0011) != 0) {
+      return oci::store::sys_error("chmod", ctx.root, errno);
+    }
     for (const char* name : {"", "/init", "/start", "/exec", "/plan", "/seccomp.bpf"}) {
       std::string path = init_dir + name;
       if (::lchown(path.c_str(), root->first, root->second) != 0 && errno != ENOENT) {
