@@ -8,12 +8,12 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <random>
+#include <vector>
 
-#include "image_actions.h"
-#include "oci/store/ref.h"
-#include "runtime/bundle/image_bundle.h"
+#include "oci/store/store_root.h"
 #include "runtime/lifecycle/operations.h"
 #include "runtime/spec/names.h"
 #include "runtime/state/container_dir.h"
@@ -35,6 +35,14 @@ std::string self_path() {
   return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "lxcri";
 }
 
+}  // namespace
+
+std::string sibling_program(const std::string& name) {
+  return (std::filesystem::path(self_path()).parent_path() / name).string();
+}
+
+namespace {
+
 // An image reference, as opposed to a container id: ids have none of ":/@".
 bool looks_like_image(const RuntimeOptions& o) {
   return !o.name.empty() || o.target.find_first_of(":/@") != std::string::npos;
@@ -47,30 +55,42 @@ std::string generated_id() {
   return buf;
 }
 
-// Unpacks `image_ref` into a new bundle under the store's bundles/ dir.
+// A new bundle for `image_ref` under the store's bundles/ dir, made by
+// `lxcri-image image bundle` (which holds all of the image code), whose
+// errors reach the user on its stderr.
 core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::string& image_ref,
                                             const std::string& id) {
-  ImageOptions io;
-  io.store = o.store;
-  io.platform = o.platform;
-  auto ref = oci::store::parse_ref(image_ref);
-  if (!ref) return ref.error();
-  auto platform = wanted_platform(io);
-  if (!platform) return platform.error();
-  auto store = open_store(io);
-  if (!store) return store.error();
-  auto lease = store.value().lease();
-  if (!lease) return lease.error();
-  auto row = resolve_row(store.value(), ref.value(), platform.value());
-  if (!row) return row.error();
-  std::filesystem::path bundles = store.value().root() / "bundles";
+  std::filesystem::path bundles = oci::store::default_store_root(o.store) / "bundles";
   std::error_code ec;
   std::filesystem::create_directories(bundles, ec);
   std::string dir = (bundles / id).string();
-  if (auto s =
-          runtime::bundle::make_image_bundle(store.value(), *row.value().image, dir, {id, o.args});
-      !s) {
-    return s.error();
+  std::string program = sibling_program("lxcri-image");
+  std::vector<std::string> args = {program, "image", "bundle", "--hostname", id};
+  if (!o.store.empty()) args.insert(args.end(), {"--store", o.store});
+  if (!o.platform.empty()) args.insert(args.end(), {"--platform", o.platform});
+  args.insert(args.end(), {image_ref, dir, "--"});
+  args.insert(args.end(), o.args.begin(), o.args.end());
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0)
+    return core::Error(core::ErrorCode::kInternal, std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::dup2(2, 1);  // its one-line summary is not the container's output
+    ::execv(program.c_str(), argv.data());
+    std::fprintf(stderr, "lxcri: cannot run %s: %s\n", program.c_str(), std::strerror(errno));
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return core::Error(
+        core::ErrorCode::kFailedPrecondition,
+        "no bundle for image " + image_ref + " (lxcri-image exited with status " +
+            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")");
   }
   return dir;
 }
@@ -136,10 +156,7 @@ lc::RuntimeContext runtime_context(const RuntimeOptions& o, RuntimeLog& log) {
   ctx.root = o.root;
   ctx.self_binary = self_path();
   const char* init = std::getenv("LXCRI_INIT");
-  ctx.init_binary =
-      init && *init
-          ? init
-          : (std::filesystem::path(ctx.self_binary).parent_path() / "lxcri-init").string();
+  ctx.init_binary = init && *init ? init : sibling_program("lxcri-init");
   ctx.debug = o.debug;
   ctx.warn = [&log](const std::string& message) { log.warn(message); };
   return ctx;

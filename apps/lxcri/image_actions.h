@@ -19,15 +19,17 @@ namespace lxcri {
 
 // The command line of every image subcommand; each uses the fields it needs.
 struct ImageOptions {
-  std::string store;              // --store
-  std::string platform;           // --platform
-  std::string format;             // --format
-  std::string source;             // import's SRC
-  std::string ref;                // the NAME:TAG operated on
-  std::string target;             // tag's new ref, export's destination, unpack's directory
-  std::vector<std::string> refs;  // rm's refs
-  std::string rootfs;             // create --from-dir
-  unsigned jobs = 0;              // unpack --jobs: decompress-ahead threads, 0 = one per core
+  std::string store;               // --store
+  std::string platform;            // --platform
+  std::string format;              // --format
+  std::string source;              // import's SRC
+  std::string ref;                 // the NAME:TAG operated on
+  std::string target;              // tag's new ref, export's destination, unpack's directory
+  std::vector<std::string> refs;   // rm's refs
+  std::string rootfs;              // create --from-dir
+  unsigned jobs = 0;               // unpack --jobs: decompress-ahead threads, 0 = one per core
+  std::string hostname = "lxcri";  // bundle --hostname
+  std::vector<std::string> args;   // bundle: the program and its arguments
   oci::transport::CreateOptions create;
 };
 
@@ -36,6 +38,7 @@ int import_image(const ImageOptions& o);
 int export_image(const ImageOptions& o);
 int create_image(ImageOptions& o);
 int unpack_image(const ImageOptions& o);
+int make_bundle(const ImageOptions& o);
 
 // Looking at and tending the store: image_maintenance.cpp.
 int list_images(const ImageOptions& o);

@@ -15,6 +15,7 @@ struct ImageCommand::Options : ImageOptions {
   CLI::App* gc_cmd = nullptr;
   CLI::App* check_cmd = nullptr;
   CLI::App* unpack_cmd = nullptr;
+  CLI::App* bundle_cmd = nullptr;
 };
 
 namespace {
@@ -77,6 +78,13 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.gc_cmd = image_->add_subcommand("gc", "delete blobs that no ref reaches");
   o.check_cmd = image_->add_subcommand("check", "re-hash every blob; exit 4 if any is corrupt");
 
+  o.bundle_cmd = image_->add_subcommand(
+      "bundle", "make an OCI runtime bundle (rootfs/ + config.json) from an image");
+  o.bundle_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
+  o.bundle_cmd->add_option("DIR", o.target, "a directory that does not exist yet")->required();
+  o.bundle_cmd->add_option("--hostname", o.hostname, "the container's hostname (default: lxcri)");
+  o.bundle_cmd->add_option("ARGS", o.args, "replace the image's Cmd (after --)");
+
   o.unpack_cmd = image_->add_subcommand("unpack", "unpack an image's layers into a new directory");
   o.unpack_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
   o.unpack_cmd->add_option("DIR", o.target, "a directory that does not exist yet (or is empty)")
@@ -91,7 +99,7 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   for (CLI::App* cmd : image_->get_subcommands([](CLI::App*) { return true; })) {
     add_store_option(*cmd, o);
   }
-  for (CLI::App* cmd : {o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd})
+  for (CLI::App* cmd : {o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd, o.bundle_cmd})
     add_platform_option(*cmd, o);
 }
 
@@ -112,6 +120,7 @@ int ImageCommand::run() {
   if (o.rm_cmd->parsed()) return remove_images(o);
   if (o.gc_cmd->parsed()) return collect_garbage(o);
   if (o.check_cmd->parsed()) return check_store(o);
+  if (o.bundle_cmd->parsed()) return make_bundle(o);
   return unpack_image(o);
 }
 

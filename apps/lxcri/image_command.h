@@ -13,6 +13,8 @@
 //   lxcri image gc
 //   lxcri image check                      re-hash every blob
 //   lxcri image unpack [--jobs N] NAME:TAG DIR   like `umoci raw unpack`
+//   lxcri image bundle NAME:TAG DIR [--hostname H] [-- ARGS...]
+//                                          an OCI runtime bundle, like `umoci unpack`
 //
 // Every command takes --store DIR (else $LXCRI_STORE, else /var/lib/lxcri)
 // and --platform os/arch[/variant] where an image is resolved (default: the

@@ -7,6 +7,7 @@
 #include "oci/transport/import.h"
 #include "oci/transport/location.h"
 #include "oci/unpack/unpack_image.h"
+#include "runtime/bundle/image_bundle.h"
 
 namespace lxcri {
 
@@ -96,6 +97,24 @@ int unpack_image(const ImageOptions& o) {
               o.target.c_str(), row.value().image->layers.size(),
               static_cast<unsigned long long>(s.entries),
               core::format_bytes(static_cast<int64_t>(s.bytes)).c_str());
+  return kExitOk;
+}
+
+int make_bundle(const ImageOptions& o) {
+  auto ref = oci::store::parse_ref(o.ref);
+  if (!ref.is_ok()) return report_usage(ref.error());
+  auto platform = wanted_platform(o);
+  if (!platform.is_ok()) return report_usage(platform.error());
+  auto store = open_store(o);
+  if (!store.is_ok()) return report_error(store.error());
+  auto lease = store.value().lease();
+  if (!lease.is_ok()) return report_error(lease.error());
+  auto row = resolve_row(store.value(), ref.value(), platform.value());
+  if (!row.is_ok()) return report_error(row.error());
+  core::Status made = runtime::bundle::make_image_bundle(store.value(), *row.value().image,
+                                                         o.target, {o.hostname, o.args});
+  if (!made.is_ok()) return report_error(made.error());
+  std::printf("%s -> %s\n", ref.value().str().c_str(), o.target.c_str());
   return kExitOk;
 }
 

@@ -45,6 +45,9 @@ struct RuntimeOptions {
   std::string target;             // run's first argument: a container id or an image
 };
 
+// A program installed next to lxcri: lxcri-init, lxcri-image.
+std::string sibling_program(const std::string& name);
+
 // The runtime's context: root, binaries, warnings into `log`.
 runtime::lifecycle::RuntimeContext runtime_context(const RuntimeOptions& o, RuntimeLog& log);
 

@@ -189,7 +189,7 @@ core::Status make_image_bundle(const oci::store::Store& store,
   nlohmann::json config = runtime::spec::default_spec();
   config["process"] = process.value();
   config["root"]["readonly"] = false;
-  config["hostname"] = options.id;
+  config["hostname"] = options.hostname;
   std::string path = bundle_dir + "/config.json";
   auto fd = oci::store::open_file(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (!fd) return fail(fd.error());

@@ -24,7 +24,7 @@
 namespace runtime::bundle {
 
 struct ImageBundleOptions {
-  std::string id;                 // becomes the hostname
+  std::string hostname;           // the container's hostname
   std::vector<std::string> args;  // replaces the image's Cmd when not empty
 };
 

@@ -43,6 +43,25 @@ L delete img1
 check_clean img1
 [[ ! -e $bundle ]] || fail "delete kept the generated bundle"
 
+step "image bundle: the same bundle, for any runtime"
+"$lxcri" image bundle --hostname box test/app:1 "$work/made" -- 'echo from args' >/dev/null
+python3 - "$work/made/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["process"]["args"] == ["sh", "-c", "echo from args"], c["process"]["args"]
+assert c["process"]["cwd"] == "/srv/app" and c["process"]["user"]["uid"] == 1234, c["process"]
+assert "GREETING=hello" in c["process"]["env"] and c["hostname"] == "box", c
+PY
+[[ -x $work/made/rootfs/bin/busybox ]] || fail "bundle has no rootfs"
+L run --bundle "$work/made" fromdir >"$work/out"
+grep -qx "from args" "$work/out" || fail "the bundle does not run: $(cat "$work/out")"
+check_clean fromdir
+set +e
+"$lxcri" image bundle test/app:1 "$work/made" >/dev/null 2>"$work/err"
+rc=$?
+set -e
+[[ $rc -eq 5 ]] || fail "a bundle over an existing directory: exit $rc, expected 5"
+
 step "errors: unknown image, unknown user, nothing to run"
 expect_exit 1 run test/missing:1
 expect_error "test/missing:1"
