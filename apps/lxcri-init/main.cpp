@@ -84,13 +84,15 @@ bool read_file(const std::string& path, std::string& out) {
   return n == 0;
 }
 
-void send_line(int fd, const std::string& line) {
+bool send_line(int fd, const std::string& line) {
   std::string msg = line + "\n";
   // Newlines inside a message would end it early.
   for (std::size_t i = 0; i + 1 < msg.size(); ++i) {
     if (msg[i] == '\n') msg[i] = ' ';
   }
-  if (::write(fd, msg.data(), msg.size()) < 0) std::perror("lxcri-init: sync socket");
+  if (::write(fd, msg.data(), msg.size()) == static_cast<ssize_t>(msg.size())) return true;
+  std::perror("lxcri-init: sync socket");
+  return false;
 }
 
 std::string read_line(int fd) {
@@ -149,6 +151,14 @@ std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
 }  // namespace
 
 int main() {
+  // Whatever the caller blocked, signals must reach the container, and until
+  // the program runs a signal ends the container as it would have ended the
+  // program (as pid 1 the helper would otherwise ignore them; runc's init
+  // dies too). Set before "ok": `create` returns then, and a `kill` may follow.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  die_on_signals();
   std::string bytes, error;
   runtime::lxc::InitPlan plan;
   if (!read_file(kDir + "plan", bytes) || !runtime::lxc::decode(bytes, plan, error)) {
@@ -174,18 +184,20 @@ int main() {
     start_fd = ::open((kDir + "start").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (start_fd < 0) problem = std::string("cannot open the start fifo: ") + std::strerror(errno);
   }
-  send_line(sync, problem.empty() ? "ok" : "error " + problem);
+  // A `create` that died cannot take the answer: then nobody will start us.
+  bool answered = send_line(sync, problem.empty() ? "ok" : "error " + problem);
   ::close(sync);
-  if (!problem.empty()) return 1;
+  if (!problem.empty() || !answered) return 1;
 
-  // Until the program runs, a signal ends the container as it would have
-  // ended the program (runc's init behaves the same).
-  die_on_signals();
   if (!wait_for_start(start_fd)) return 1;
   // `start` waits on the exec fifo until it reads our error or, when execve
   // succeeds and closes this close-on-exec descriptor, end of file: so
   // poststart hooks run after the program started, as the spec asks.
   g_exec_fd = ::open((kDir + "exec").c_str(), O_WRONLY | O_CLOEXEC);
+  if (g_exec_fd < 0) {
+    std::perror("lxcri-init: exec fifo");  // `start` sees us exit
+    return 1;
+  }
   auto report = [](const std::string& message) {
     std::string line = "lxcri-init: " + message + "\n";
     if (g_exec_fd < 0 || ::write(g_exec_fd, line.data(), line.size()) < 0) {
@@ -210,10 +222,7 @@ int main() {
     report("cannot change to " + plan.cwd + ": " + std::strerror(errno));
     return 1;
   }
-  // The program starts with default signal handling, whatever liblxc left.
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  // The program starts with default signal handling (the mask is empty).
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
   }

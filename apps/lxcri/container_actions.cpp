@@ -64,6 +64,9 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
   std::error_code ec;
   std::filesystem::create_directories(bundles, ec);
   std::string dir = (bundles / id).string();
+  // Nothing must be left of a bundle this call began and did not finish
+  // (lxcri-image removes its own on errors, not when it is killed).
+  bool existed = std::filesystem::exists(dir, ec);
   std::string program = sibling_program("lxcri-image");
   std::vector<std::string> args = {program, "image", "bundle", "--hostname", id};
   if (!o.store.empty()) args.insert(args.end(), {"--store", o.store});
@@ -87,6 +90,7 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!existed) std::filesystem::remove_all(dir, ec);
     return core::Error(
         core::ErrorCode::kFailedPrecondition,
         "no bundle for image " + image_ref + " (lxcri-image exited with status " +

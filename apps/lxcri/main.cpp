@@ -9,32 +9,39 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "runtime_actions.h"
 #include "runtime_command.h"
 
 namespace {
 
-// The first argument that is not an option, skipping the values of the
-// global options that take one.
-const char* command_of(int argc, char** argv) {
+// Where the command is: the index of the first argument that is not an
+// option, skipping the values of the global options that take one (argc
+// when there is none).
+int command_index(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--root" || a == "--log" || a == "--log-format") {
       ++i;
       continue;
     }
-    if (!a.starts_with("-")) return argv[i];
+    if (!a.starts_with("-")) return i;
   }
-  return nullptr;
+  return argc;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (const char* command = command_of(argc, argv); command && std::strcmp(command, "image") == 0) {
+  // `lxcri [global options] image ...` runs lxcri-image with the image
+  // command only: the runtime's global options mean nothing to it.
+  if (int at = command_index(argc, argv); at < argc && std::strcmp(argv[at], "image") == 0) {
     std::string program = lxcri::sibling_program("lxcri-image");
-    ::execv(program.c_str(), argv);
+    std::vector<char*> args = {argv[0]};
+    args.insert(args.end(), argv + at, argv + argc);
+    args.push_back(nullptr);
+    ::execv(program.c_str(), args.data());
     std::fprintf(stderr, "lxcri: cannot run %s: %s\n", program.c_str(), std::strerror(errno));
     return 1;
   }

@@ -172,6 +172,12 @@ TEST(SpecConfig, BadFieldsNameTheirPath) {
       "linux.devices[0].type", "one of c, b, u, p");
   expect_error([](json& j) { j["linux"]["resources"]["devices"][0]["access"] = "rwx"; },
                "linux.resources.devices[0].access", "rwm");
+  expect_error([](json& j) { j["mounts"][0]["destination"] = "/dev/../../etc"; },
+               "mounts[0].destination", "'..'");
+  expect_error([](json& j) { j["linux"]["cgroupsPath"] = "/a/../../b"; }, "linux.cgroupsPath",
+               "plain path");
+  expect_error([](json& j) { j["linux"]["cgroupsPath"] = "system.slice:lxcri:c1"; },
+               "linux.cgroupsPath", "systemd");
   expect_error([](json& j) { j["linux"]["rootfsPropagation"] = "sideways"; },
                "linux.rootfsPropagation", "unknown propagation");
   expect_error(

@@ -29,11 +29,24 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 // (it was killed).
 bool feed_and_wait(pid_t pid, int writer, const std::string& state_json, int timeout_seconds) {
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    // No pidfd (a kernel before 5.3): the state is written blocking and the
+    // hook is waited for without a deadline.
+    ::fcntl(writer, F_SETFL, 0);
+    for (std::size_t done = 0; done < state_json.size();) {
+      ssize_t w = ::write(writer, state_json.data() + done, state_json.size() - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      done += static_cast<std::size_t>(w);
+    }
+    ::close(writer);
+    return false;
+  }
   using Clock = std::chrono::steady_clock;
   auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
   bool timed_out = false;
   std::size_t done = 0;
-  while (pidfd >= 0) {
+  for (;;) {
     if (writer >= 0 && done == state_json.size()) {
       ::close(writer);
       writer = -1;
@@ -63,7 +76,7 @@ bool feed_and_wait(pid_t pid, int writer, const std::string& state_json, int tim
     }
   }
   if (writer >= 0) ::close(writer);
-  if (pidfd >= 0) ::close(pidfd);
+  ::close(pidfd);
   return timed_out;
 }
 

@@ -118,12 +118,16 @@ class CreateRollback {
   ~CreateRollback() {
     if (done_) return;
     if (init_pid_ > 0) ::kill(init_pid_, SIGKILL);
-    for (const auto& mp : cgroup_mount_points())
-      (void)remove_cgroup(mp + "/" + cgroup_container_, 2000);
+    // A cgroup that was there before this create is someone else's.
+    if (!cgroup_existed_) {
+      for (const auto& mp : cgroup_mount_points())
+        (void)remove_cgroup(mp + "/" + cgroup_container_, 2000);
+    }
     remove_monitor_cgroups(id_);
     (void)dir_.remove();
   }
   void set_init(pid_t pid) { init_pid_ = pid; }
+  void set_cgroup_existed(bool existed) { cgroup_existed_ = existed; }
   void commit() { done_ = true; }
 
  private:
@@ -131,6 +135,7 @@ class CreateRollback {
   std::string cgroup_container_;
   std::string id_;
   pid_t init_pid_ = 0;
+  bool cgroup_existed_ = false;
   bool done_ = false;
 };
 
@@ -318,6 +323,10 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   // A create of this id killed long ago may have left its monitor's cgroup,
   // which would make liblxc refuse to start (it wants a new directory).
   remove_monitor_cgroups(req.id);
+  for (const auto& mp : cgroup_mount_points()) {
+    if (::access((mp + "/" + cgroup_container).c_str(), F_OK) == 0)
+      rollback.set_cgroup_existed(true);
+  }
   if (auto s = prepare_cpuset_parents(cgroup_container); !s) return s.error();
   auto init = lxc::start_container(start);
   if (!init) return init.error();

@@ -34,16 +34,15 @@ void kill_everything(const state::ContainerState& st) {
 
 // A container dir without a state record: a create killed before its init
 // existed. liblxc may have made its cgroups already (where the saved config
-// says); whatever runs in them is killed with them.
+// says); they are removed when empty, but nothing in them is killed: the
+// path may be shared with another container, and this one never had an init
+// (its helper exits when create's socket goes away).
 core::Status remove_unfinished(const RuntimeContext& ctx, const std::string& id) {
   auto dir = state::ContainerDir::open(ctx.root, id);
   if (!dir) return dir.error();
   if (auto config = saved_config(dir.value())) {
     for (const auto& mp : cgroup_mount_points()) {
-      std::string cg = mp + "/" + lxc::cgroup_dir(config.value(), id);
-      for (pid_t pid : cgroup_pids(cg))
-        ::kill(pid, SIGKILL);
-      if (auto s = remove_cgroup(cg, kCgroupTimeoutMs); !s) return s;
+      ::rmdir((mp + "/" + lxc::cgroup_dir(config.value(), id)).c_str());
     }
   }
   remove_monitor_cgroups(id);
@@ -73,6 +72,8 @@ core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force
   for (const auto& cg : st.cgroup_dirs) {
     if (auto s = remove_cgroup(cg, kCgroupTimeoutMs); !s) return s;
   }
+  // Left when a create was killed after its init existed.
+  remove_monitor_cgroups(id);
   auto config = saved_config(dir);
   if (auto s = dir.remove(); !s) return s;
   if (config) {

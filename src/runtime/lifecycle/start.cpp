@@ -14,6 +14,7 @@
 #include "runtime/lifecycle/container_record.h"
 #include "runtime/lifecycle/operations.h"
 #include "runtime/lxc/container_start.h"
+#include "runtime/state/process_probe.h"
 
 namespace runtime::lifecycle {
 namespace {
@@ -37,12 +38,12 @@ core::Status write_hook_state(const std::string& init_dir, const state::Containe
 }
 
 // Reads the exec fifo until end of file; text means the program did not start.
-core::Status wait_for_exec(int exec_fd, pid_t init) {
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, init, 0)));
+// `pidfd` is the init's: its exit ends the wait too.
+core::Status wait_for_exec(int exec_fd, int pidfd) {
   std::string message;
   for (;;) {
-    pollfd fds[2] = {{exec_fd, POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-    int n = ::poll(fds, pidfd.valid() ? 2 : 1, -1);
+    pollfd fds[2] = {{exec_fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    int n = ::poll(fds, 2, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return oci::store::sys_error("poll", "exec fifo", errno);
     if (fds[0].revents) {
@@ -84,6 +85,13 @@ core::Status start(const RuntimeContext& ctx, const std::string& id) {
   if (!config.value().hooks.start_container.empty()) {
     if (auto s = write_hook_state(init_dir, st); !s) return s;
   }
+  // A handle on the init taken before it is released, checked to be the
+  // recorded process (not a reuse of its pid): the wait below ends when it
+  // exits, whatever it did with the fifos.
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, st.pid, 0)));
+  if (!pidfd.valid() || !state::process_alive(st.pid, st.pid_start_time)) {
+    return Error(ErrorCode::kFailedPrecondition, "the container's init is gone");
+  }
   std::string exec_fifo = init_dir + "/" + lxc::kExecFifo;
   UniqueFd exec_fd(::open(exec_fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!exec_fd.valid()) return oci::store::sys_error("open", exec_fifo, errno);
@@ -103,7 +111,7 @@ core::Status start(const RuntimeContext& ctx, const std::string& id) {
   // "created", whatever the program does.
   st.started = true;
   if (auto s = dir.write_file(kStateFile, state::to_json(st)); !s) return s;
-  if (auto s = wait_for_exec(exec_fd.get(), st.pid); !s) return s;
+  if (auto s = wait_for_exec(exec_fd.get(), pidfd.get()); !s) return s;
   std::string json = state::oci_state_json(st, state::Status::kRunning);
   run_host_hooks_warning(ctx, config.value().hooks.poststart, json, "poststart");
   return {};

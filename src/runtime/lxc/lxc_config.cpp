@@ -179,7 +179,8 @@ class Builder {
     std::vector<std::string> mounted;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const spec::Mount& m = list[i];
-      std::string field = "mounts[" + std::to_string(has_dev ? i : i - 1) + "]";
+      std::string field = has_dev || i > 0 ? "mounts[" + std::to_string(has_dev ? i : i - 1) + "]"
+                                           : std::string("mounts (the /dev tmpfs lxcri adds)");
       if (m.type == "cgroup" || m.type == "cgroup2") {
         add("lxc.mount.auto", has_option(m.options, "ro") ? "cgroup:ro" : "cgroup:rw");
         continue;

@@ -104,6 +104,18 @@ class ConfigReader {
     return n.value->get<std::uint64_t>();
   }
 
+  static bool has_dot_component(const std::string& path) {
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      std::size_t end = path.find('/', start);
+      if (end == std::string::npos) end = path.size();
+      std::string part = path.substr(start, end - start);
+      if (part == "." || part == "..") return true;
+      start = end + 1;
+    }
+    return false;
+  }
+
   void absolute(const Node& at, const std::string& path) {
     if (!path.starts_with('/')) r_.fail(at, "must be an absolute path, found '" + path + "'");
   }
@@ -212,6 +224,9 @@ class ConfigReader {
     Node dest = r_.field(m, "destination", Need::kRequired);
     out.destination = r_.string(dest);
     if (r_.ok()) absolute(dest, out.destination);
+    if (r_.ok() && has_dot_component(out.destination)) {
+      r_.fail(dest, "must not contain '.' or '..' components, found '" + out.destination + "'");
+    }
     out.type = r_.string(r_.field(m, "type"));
     out.source = r_.string(r_.field(m, "source"));
     out.options = r_.strings(r_.field(m, "options"));
@@ -400,6 +415,30 @@ class ConfigReader {
     return out;
   }
 
+  // The runtime creates and removes this directory: it must stay below the
+  // hierarchy's root, and systemd's "slice:prefix:name" needs a systemd
+  // manager, which lxcri does not drive.
+  void check_cgroups_path(const Node& at, const std::string& path) {
+    if (!r_.ok() || path.empty()) return;
+    if (path.find(':') != std::string::npos) {
+      r_.fail(at,
+              "systemd cgroup paths (slice:prefix:name) are not supported: give a cgroupfs path");
+      return;
+    }
+    std::string rest = path.starts_with('/') ? path.substr(1) : path;
+    std::size_t start = 0;
+    while (start <= rest.size()) {
+      std::size_t end = rest.find('/', start);
+      if (end == std::string::npos) end = rest.size();
+      std::string part = rest.substr(start, end - start);
+      if (part.empty() || part == "." || part == "..") {
+        r_.fail(at, "'" + path + "' must be a plain path (no empty, '.' or '..' components)");
+        return;
+      }
+      start = end + 1;
+    }
+  }
+
   void read_linux(const Node& l, Linux& out) {
     known(l, {"namespaces", "uidMappings", "gidMappings", "timeOffsets", "devices", "cgroupsPath",
               "resources", "rootfsPropagation", "seccomp", "sysctl", "maskedPaths", "readonlyPaths",
@@ -414,7 +453,9 @@ class ConfigReader {
       r_.fail(member(l, "uidMappings"), "id mappings need a new user namespace");
     }
     read_devices(r_.field(l, "devices"), out);
-    out.cgroups_path = r_.string(r_.field(l, "cgroupsPath"));
+    Node cgroups_path = r_.field(l, "cgroupsPath");
+    out.cgroups_path = r_.string(cgroups_path);
+    check_cgroups_path(cgroups_path, out.cgroups_path);
     Node res = r_.field(l, "resources");
     if (res.present()) read_resources(res, out.resources);
     Node prop = r_.field(l, "rootfsPropagation");

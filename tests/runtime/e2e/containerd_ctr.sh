@@ -19,14 +19,21 @@ state = "$work/containerd-state"
 TOML
 containerd --config "$work/containerd.toml" >"$work/containerd.log" 2>&1 &
 containerd_pid=$!
+ns=lxcri-test
+C() { ctr --address "$sock" --namespace "$ns" "$@"; }
 stop_containerd() {
+  # After a failed step: no task, shim or runtime state may outlive the test.
+  for c in c1 c2; do
+    C task kill --signal KILL "$c" >/dev/null 2>&1 || true
+    C task rm -f "$c" >/dev/null 2>&1 || true
+    C container rm "$c" >/dev/null 2>&1 || true
+    "$lxcri" --root "/run/containerd/runc/$ns" delete --force "$c" >/dev/null 2>&1 || true
+  done
   kill "$containerd_pid" 2>/dev/null || true
   wait "$containerd_pid" 2>/dev/null || true
   cleanup
 }
 trap stop_containerd EXIT
-ns=lxcri-test
-C() { ctr --address "$sock" --namespace "$ns" "$@"; }
 for _ in $(seq 100); do C version >/dev/null 2>&1 && break; sleep 0.05; done
 C version >/dev/null || { cat "$work/containerd.log" >&2; fail "containerd did not start"; }
 
