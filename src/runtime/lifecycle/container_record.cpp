@@ -1,6 +1,13 @@
 #include "runtime/lifecycle/container_record.h"
 
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "oci/store/posix_file.h"
 #include "runtime/hooks/run_hook.h"
+#include "runtime/lxc/container_start.h"
 
 namespace runtime::lifecycle {
 
@@ -25,6 +32,18 @@ core::Result<spec::Config> saved_config(const state::ContainerDir& dir) {
   auto bytes = dir.read_file(kConfigFile);
   if (!bytes) return bytes.error();
   return spec::parse_config(bytes.value(), dir.file(kConfigFile));
+}
+
+core::Status write_hook_state(const std::string& init_dir, const state::ContainerState& st,
+                              state::Status status) {
+  std::string path = init_dir + "/" + lxc::kHookStateFile;
+  std::string tmp = path + ".tmp";
+  auto fd = oci::store::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!fd) return fd.error();
+  if (auto s = oci::store::write_all(fd.value().get(), state::oci_state_json(st, status), tmp); !s)
+    return s;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return oci::store::sys_error("rename", path, errno);
+  return {};
 }
 
 namespace {

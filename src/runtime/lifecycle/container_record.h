@@ -30,6 +30,11 @@ core::Result<OpenContainer> open_container(const RuntimeContext& ctx, const std:
 // The config as `create` saved it.
 core::Result<spec::Config> saved_config(const state::ContainerDir& dir);
 
+// Writes the OCI state the helper's hooks (createContainer, startContainer)
+// read: `init_dir`/state.json, replaced atomically.
+core::Status write_hook_state(const std::string& init_dir, const state::ContainerState& st,
+                              state::Status status);
+
 // Runs `hooks` in order with `state_json` on stdin; the first failure is an
 // error naming `kind` ("prestart") and the rest do not run.
 core::Status run_host_hooks(const std::vector<spec::Hook>& hooks, const std::string& state_json,

@@ -310,15 +310,7 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   start.on_init_pid = [&](pid_t pid) -> core::Status {
     rollback.set_init(pid);
     if (auto s = record(pid); !s) return s;
-    std::string state_json = state::oci_state_json(st, state::Status::kCreating);
-    std::string path = init_dir + "/" + lxc::kHookStateFile;
-    std::string tmp = path + ".tmp";
-    auto fd = oci::store::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (!fd) return fd.error();
-    if (auto s = oci::store::write_all(fd.value().get(), state_json, tmp); !s) return s;
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-      return oci::store::sys_error("rename", path, errno);
-    return {};
+    return write_hook_state(init_dir, st, state::Status::kCreating);
   };
   // A create of this id killed long ago may have left its monitor's cgroup,
   // which would make liblxc refuse to start (it wants a new directory).

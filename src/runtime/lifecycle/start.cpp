@@ -23,20 +23,6 @@ using core::Error;
 using core::ErrorCode;
 using oci::store::UniqueFd;
 
-core::Status write_hook_state(const std::string& init_dir, const state::ContainerState& st) {
-  std::string path = init_dir + "/" + lxc::kHookStateFile;
-  std::string tmp = path + ".tmp";
-  auto fd = oci::store::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (!fd) return fd.error();
-  if (auto s = oci::store::write_all(fd.value().get(),
-                                     state::oci_state_json(st, state::Status::kCreated), tmp);
-      !s) {
-    return s;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return oci::store::sys_error("rename", path, errno);
-  return {};
-}
-
 // Reads the exec fifo until end of file; text means the program did not start.
 // `pidfd` is the init's: its exit ends the wait too.
 core::Status wait_for_exec(int exec_fd, int pidfd) {
@@ -83,7 +69,7 @@ core::Status start(const RuntimeContext& ctx, const std::string& id) {
 
   std::string init_dir = dir.file(kInitDir);
   if (!config.value().hooks.start_container.empty()) {
-    if (auto s = write_hook_state(init_dir, st); !s) return s;
+    if (auto s = write_hook_state(init_dir, st, state::Status::kCreated); !s) return s;
   }
   // A handle on the init taken before it is released, checked to be the
   // recorded process (not a reuse of its pid): the wait below ends when it
