@@ -1,5 +1,6 @@
 // lxcri-init: the container's first process, started by liblxc once the
-// container is built (runtime/lxc/init_plan.h says what it does and why).
+// container is built (runtime/lxc/init_plan.h says what it does and why);
+// as `lxcri-init exec`, a process `lxcri exec` adds (exec_mode.h).
 //
 // It is linked statically: it runs inside images that have no libc at all.
 // Its directory (/dev/.lxcri, a read-only bind of the runtime's init dir)
@@ -22,9 +23,12 @@
 
 #include "container_setup.h"
 #include "exec_lookup.h"
-#include "privileges.h"
+#include "exec_mode.h"
+#include "program_exec.h"
 #include "runtime/hooks/run_hook.h"
+#include "runtime/lxc/fd_channel.h"
 #include "runtime/lxc/init_plan.h"
+#include "terminal.h"
 
 namespace {
 
@@ -85,21 +89,15 @@ bool read_file(const std::string& path, std::string& out) {
 }
 
 bool send_line(int fd, const std::string& line) {
-  std::string msg = line + "\n";
-  // Newlines inside a message would end it early.
-  for (std::size_t i = 0; i + 1 < msg.size(); ++i) {
-    if (msg[i] == '\n') msg[i] = ' ';
-  }
-  if (::write(fd, msg.data(), msg.size()) == static_cast<ssize_t>(msg.size())) return true;
+  if (runtime::lxc::send_line(fd, line)) return true;
   std::perror("lxcri-init: sync socket");
   return false;
 }
 
 std::string read_line(int fd) {
   std::string line;
-  char c;
-  while (::read(fd, &c, 1) == 1 && c != '\n')
-    line += c;
+  int ignored_fd;
+  runtime::lxc::receive_line(fd, line, ignored_fd);
   return line;
 }
 
@@ -128,7 +126,8 @@ std::string run_hooks(const std::vector<runtime::lxc::PlanHook>& hooks, const ch
 }
 
 // Everything before `start`: an empty string, or why the container cannot run.
-std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
+// The terminal, when asked for, goes to `create` over `sync`.
+std::string prepare(const runtime::lxc::InitPlan& plan, int sync, std::string& program) {
   if (auto e = lxcri_init::create_default_links(); !e.empty()) return e;
   if (auto e = lxcri_init::create_devices(plan.devices); !e.empty()) return e;
   // runc creates a missing working directory; so do we.
@@ -145,12 +144,13 @@ std::string prepare(const runtime::lxc::InitPlan& plan, std::string& program) {
   if (plan.readonly_root) {
     if (auto e = lxcri_init::make_root_readonly(); !e.empty()) return e;
   }
-  return lxcri_init::find_program(plan.args[0], plan.env, plan.cwd, program);
+  if (auto e = lxcri_init::find_program(plan.args[0], plan.env, plan.cwd, program); !e.empty()) {
+    return e;
+  }
+  return plan.terminal ? lxcri_init::attach_terminal(plan, sync) : std::string();
 }
 
-}  // namespace
-
-int main() {
+int run_init_mode() {
   // Whatever the caller blocked, signals must reach the container, and until
   // the program runs a signal ends the container as it would have ended the
   // program (as pid 1 the helper would otherwise ignore them; runc's init
@@ -176,7 +176,7 @@ int main() {
   send_line(sync, "hello");
   if (read_line(sync) != "go") return 1;
   std::string program;
-  std::string problem = prepare(plan, program);
+  std::string problem = prepare(plan, sync, program);
   // The start fifo is opened before answering "ok": `start` may follow at
   // once, and it opens its end without blocking, which needs a reader.
   int start_fd = -1;
@@ -214,27 +214,14 @@ int main() {
     report(e);
     return 1;
   }
-  if (auto e = lxcri_init::apply_privileges(plan, seccomp); !e.empty()) {
-    report(e);
-    return 1;
-  }
-  if (::chdir(plan.cwd.c_str()) != 0) {
-    report("cannot change to " + plan.cwd + ": " + std::strerror(errno));
-    return 1;
-  }
-  // The program starts with default signal handling (the mask is empty).
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-  }
-  std::vector<char*> argv, envp;
-  for (auto& a : plan.args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : plan.env)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
-  ::execve(program.c_str(), argv.data(), envp.data());
-  int err = errno;
-  report("exec " + program + ": " + std::strerror(err));
-  return err == ENOENT ? 127 : 126;
+  lxcri_init::ExecFailure failure = lxcri_init::exec_program(plan, seccomp, program);
+  report(failure.message);
+  return failure.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return lxcri_init::run_exec_mode();
+  return run_init_mode();
 }

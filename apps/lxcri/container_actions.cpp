@@ -1,5 +1,6 @@
 // The runtime commands that change containers: create, start, run, kill,
 // delete, pause, resume, and the internal start-host hook.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -10,9 +11,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <vector>
 
+#include "foreground.h"
+#include "oci/store/posix_file.h"
 #include "oci/store/store_root.h"
 #include "runtime/lifecycle/operations.h"
 #include "runtime/spec/names.h"
@@ -23,6 +28,7 @@ namespace lxcri {
 namespace {
 
 namespace lc = runtime::lifecycle;
+using oci::store::UniqueFd;
 
 int fail(RuntimeLog& log, const core::Error& e) {
   log.error(e.to_string());
@@ -100,12 +106,14 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
 }
 
 // Fills id and bundle for create/run with an image; plain bundles pass.
-core::Result<lc::CreateRequest> create_request(const RuntimeOptions& o, const std::string& image) {
+core::Result<lc::CreateRequest> create_request(const RuntimeOptions& o, const std::string& image,
+                                               const lc::TerminalSink& on_terminal) {
   lc::CreateRequest req;
   req.id = o.id;
   req.bundle = o.bundle;
   req.pid_file = o.pid_file;
   req.console_socket = o.console_socket;
+  req.on_terminal = on_terminal;
   if (image.empty()) return req;
   if (auto s = runtime::state::check_container_id(req.id); !s) return s.error();
   auto bundle = bundle_from_image(o, image, req.id);
@@ -117,8 +125,9 @@ core::Result<lc::CreateRequest> create_request(const RuntimeOptions& o, const st
 
 core::Result<runtime::state::ContainerState> create_with(const lc::RuntimeContext& ctx,
                                                          const RuntimeOptions& o,
-                                                         const std::string& image) {
-  auto req = create_request(o, image);
+                                                         const std::string& image,
+                                                         const lc::TerminalSink& on_terminal = {}) {
+  auto req = create_request(o, image, on_terminal);
   if (!req) return req.error();
   auto st = lc::create(ctx, req.value());
   if (!st && !image.empty()) {
@@ -128,29 +137,55 @@ core::Result<runtime::state::ContainerState> create_with(const lc::RuntimeContex
   return st;
 }
 
-// `run` in the foreground: this process is the subreaper the container's init
-// is reparented to, so it can wait for it; signals it gets are passed on.
-pid_t g_forward_to = 0;
-void forward_signal(int sig) {
-  if (g_forward_to > 0) ::kill(g_forward_to, sig);
+// A terminal kept for this lxcri's own, in the foreground.
+lc::TerminalSink keep_terminal(UniqueFd& kept) {
+  return [&kept](int master) -> core::Status {
+    kept = UniqueFd(::fcntl(master, F_DUPFD_CLOEXEC, 3));
+    if (!kept.valid()) {
+      return core::Error(core::ErrorCode::kInternal,
+                         std::string("cannot keep the terminal: ") + std::strerror(errno));
+    }
+    return {};
+  };
 }
 
-int wait_for(pid_t pid) {
-  g_forward_to = pid;
-  struct sigaction sa {};
-  sa.sa_handler = forward_signal;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH})
-    ::sigaction(sig, &sa, nullptr);
-  int status = 0;
-  for (;;) {
-    pid_t got = ::waitpid(-1, &status, 0);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return 255;  // no children: someone else reaped it
-    if (got == pid) break;
+// exec's process: --process F, or the container's own with the flags.
+core::Result<lc::ExecRequest> exec_request(const RuntimeOptions& o) {
+  lc::ExecRequest req;
+  req.id = o.id;
+  req.pid_file = o.pid_file;
+  req.console_socket = o.console_socket;
+  auto refuse = [](const std::string& flag, const std::string& why) {
+    return core::Error(core::ErrorCode::kInvalidArgument, why).with_field(flag);
+  };
+  if (o.preserve_fds != 0) return refuse("--preserve-fds", "passing descriptors is not supported");
+  if (!o.process_label.empty()) return refuse("--process-label", "this host has no SELinux");
+  if (!o.apparmor.empty() && o.apparmor != "unconfined") {
+    return refuse("--apparmor", "this host has no AppArmor (only 'unconfined')");
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 255;
+  if (!o.process_file.empty()) {
+    if (!o.args.empty()) return refuse("--process", "give either --process or a program, not both");
+    std::ifstream in(o.process_file, std::ios::binary);
+    if (!in) {
+      return core::Error(core::ErrorCode::kNotFound, "cannot read the process file")
+          .with_file(o.process_file);
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto process = runtime::spec::parse_process(bytes, o.process_file);
+    if (!process) return process.error();
+    req.process = std::move(process).value();
+    if (o.tty) req.process->terminal = true;
+    return req;
+  }
+  req.overrides.args = o.args;
+  req.overrides.env = o.env;
+  req.overrides.cwd = o.cwd;
+  req.overrides.user = o.user;
+  req.overrides.additional_gids = o.additional_gids;
+  req.overrides.capabilities = o.caps;
+  if (o.no_new_privs) req.overrides.no_new_privileges = true;
+  req.overrides.terminal = o.tty;
+  return req;
 }
 
 }  // namespace
@@ -192,14 +227,17 @@ int run_container(RuntimeOptions& o, RuntimeLog& log) {
   auto ctx = runtime_context(o, log);
   // Become the subreaper before create, so the init is reparented to us.
   if (!o.detach) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  auto st = create_with(ctx, o, image);
+  UniqueFd terminal;
+  auto st = create_with(
+      ctx, o, image,
+      o.detach || !o.console_socket.empty() ? lc::TerminalSink() : keep_terminal(terminal));
   if (!st) return fail(log, st.error());
   if (auto s = lc::start(ctx, o.id); !s) {
     (void)lc::remove(ctx, o.id, true);
     return fail(log, s.error());
   }
   if (o.detach) return 0;
-  int status = wait_for(st.value().pid);
+  int status = wait_in_foreground(st.value().pid, terminal.get());
   if (auto s = lc::remove(ctx, o.id, true); !s) log.warn(s.error().to_string());
   return status;
 }
@@ -232,9 +270,18 @@ int resume_container(const RuntimeOptions& o, RuntimeLog& log) {
   return s ? 0 : fail(log, s.error());
 }
 
-int exec_in_container(const RuntimeOptions&, RuntimeLog& log) {
-  log.error("exec is not implemented yet: lxcri cannot start a second process in a container");
-  return 1;
+int exec_in_container(const RuntimeOptions& o, RuntimeLog& log) {
+  auto req = exec_request(o);
+  if (!req) return fail(log, req.error());
+  UniqueFd terminal;
+  if (!o.detach) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);  // the process is reparented to us
+    if (o.console_socket.empty()) req.value().on_terminal = keep_terminal(terminal);
+  }
+  auto pid = lc::exec(runtime_context(o, log), req.value());
+  if (!pid) return fail(log, pid.error());
+  if (o.detach) return 0;
+  return wait_in_foreground(pid.value(), terminal.get());
 }
 
 int run_runtime_hooks(const RuntimeOptions& o, RuntimeLog& log) {

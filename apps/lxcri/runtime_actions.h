@@ -5,6 +5,7 @@
 // container's own exit status (128 + signal when it was killed).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,17 @@ struct RuntimeOptions {
   std::string platform;
   std::vector<std::string> args;  // run IMAGE -- ARGS, exec ARGS, ps options
   std::string target;             // run's first argument: a container id or an image
+
+  // exec's flags, as runc's (see runtime/spec/process_overrides.h).
+  std::vector<std::string> env;
+  std::string cwd;
+  std::string user;
+  std::vector<std::uint32_t> additional_gids;
+  std::vector<std::string> caps;
+  bool no_new_privs = false;
+  int preserve_fds = 0;
+  std::string apparmor;
+  std::string process_label;
 };
 
 // A program installed next to lxcri: lxcri-init, lxcri-image.

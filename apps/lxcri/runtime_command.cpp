@@ -46,7 +46,7 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
   o.create_cmd->add_option("-b,--bundle", o.bundle, "bundle directory (default .)");
   o.create_cmd->add_option("--pid-file", o.pid_file, "write the container's host pid here");
   o.create_cmd->add_option("--console-socket", o.console_socket,
-                           "refused: terminals are not supported yet");
+                           "unix socket that receives the terminal's master (process.terminal)");
   o.create_cmd->add_flag("--no-pivot", o.no_pivot,
                          "accepted for runc compatibility; lxcri always pivots");
   o.create_cmd->add_option("--image", o.image, "NAME:TAG: generate the bundle from a stored image");
@@ -70,20 +70,32 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
   o.run_cmd->add_flag("-d,--detach", o.detach, "return once the container runs");
   o.run_cmd->add_option("--pid-file", o.pid_file, "write the container's host pid here");
   o.run_cmd->add_option("--console-socket", o.console_socket,
-                        "refused: terminals are not supported yet");
+                        "unix socket that receives the terminal's master (process.terminal)");
   o.run_cmd->add_flag("--no-pivot", o.no_pivot, "accepted for runc compatibility");
   o.run_cmd->add_option("--name", o.name, "with an image: the container id (default: generated)");
   o.run_cmd->add_option("--store", o.store, "content store for an image");
   o.run_cmd->add_option("--platform", o.platform, "os/arch[/variant] for an image");
 
-  o.exec_cmd = app.add_subcommand("exec", "run a process in a container (not implemented yet)");
+  o.exec_cmd = app.add_subcommand("exec", "run one more process in a running container");
   o.exec_cmd->add_option("ID", o.id, "container id")->required();
-  o.exec_cmd->add_option("ARGS", o.args, "program and arguments");
-  o.exec_cmd->add_option("-p,--process", o.process_file, "process.json");
-  o.exec_cmd->add_flag("-t,--tty", o.tty, "allocate a terminal");
-  o.exec_cmd->add_flag("-d,--detach", o.detach, "detach");
-  o.exec_cmd->add_option("--pid-file", o.pid_file, "pid file");
-  o.exec_cmd->allow_extras();
+  o.exec_cmd->add_option("-p,--process", o.process_file, "process.json: the whole process");
+  o.exec_cmd->add_flag("-t,--tty", o.tty, "give the process a terminal");
+  o.exec_cmd->add_flag("-d,--detach", o.detach, "return once the program runs");
+  o.exec_cmd->add_option("--pid-file", o.pid_file, "write the process's host pid here");
+  o.exec_cmd->add_option("--console-socket", o.console_socket,
+                         "unix socket that receives the terminal's master");
+  o.exec_cmd->add_option("--cwd", o.cwd, "working directory in the container");
+  o.exec_cmd->add_option("-e,--env", o.env, "NAME=VALUE, added to the container's env");
+  o.exec_cmd->add_option("-u,--user", o.user, "UID[:GID]");
+  o.exec_cmd->add_option("-g,--additional-gids", o.additional_gids, "more group ids");
+  o.exec_cmd->add_option("-c,--cap", o.caps, "a capability to add, e.g. CAP_NET_ADMIN");
+  o.exec_cmd->add_flag("--no-new-privs", o.no_new_privs, "set no_new_privs");
+  o.exec_cmd->add_option("--preserve-fds", o.preserve_fds, "refused unless 0");
+  o.exec_cmd->add_option("-a,--apparmor", o.apparmor, "only 'unconfined' (no AppArmor here)");
+  o.exec_cmd->add_option("--process-label", o.process_label, "refused: no SELinux");
+  // As runc: options end at the id, everything after it is the program and
+  // its arguments (RuntimeCommand::run takes them from remaining()).
+  o.exec_cmd->prefix_command();
 
   o.spec_cmd = app.add_subcommand("spec", "write a default config.json into the bundle directory");
   o.spec_cmd->add_flag("--rootless", o.rootless, "for a container started without root");
@@ -138,7 +150,11 @@ int RuntimeCommand::run() {
   if (o.kill_cmd->parsed()) return kill_container(o, log);
   if (o.delete_cmd->parsed()) return delete_container(o, log);
   if (o.run_cmd->parsed()) return run_container(o, log);
-  if (o.exec_cmd->parsed()) return exec_in_container(o, log);
+  if (o.exec_cmd->parsed()) {
+    o.args = o.exec_cmd->remaining();  // the program and its arguments
+    if (!o.args.empty() && o.args.front() == "--") o.args.erase(o.args.begin());
+    return exec_in_container(o, log);
+  }
   if (o.spec_cmd->parsed()) return write_spec(o, log);
   if (o.list_cmd->parsed()) return list_containers(o, log);
   if (o.ps_cmd->parsed()) return list_processes(o, log);

@@ -20,6 +20,7 @@
 #include "runtime/lifecycle/cgroups.h"
 #include "runtime/lifecycle/container_record.h"
 #include "runtime/lifecycle/operations.h"
+#include "runtime/lifecycle/process_launch.h"
 #include "runtime/lxc/container_start.h"
 #include "runtime/lxc/init_plan.h"
 #include "runtime/lxc/lxc_config.h"
@@ -63,25 +64,7 @@ std::vector<lxc::PlanHook> plan_hooks(const std::vector<spec::Hook>& hooks) {
 }
 
 lxc::InitPlan make_plan(const spec::Config& c, bool seccomp) {
-  const spec::Process& p = *c.process;
-  lxc::InitPlan plan;
-  plan.args = p.args;
-  plan.env = p.env;
-  plan.cwd = p.cwd;
-  plan.uid = p.user.uid;
-  plan.gid = p.user.gid;
-  plan.additional_gids = p.user.additional_gids;
-  plan.umask = p.user.umask;
-  if (p.capabilities) {
-    plan.set_capabilities = true;
-    plan.capabilities[0] = p.capabilities->bounding;
-    plan.capabilities[1] = p.capabilities->effective;
-    plan.capabilities[2] = p.capabilities->inheritable;
-    plan.capabilities[3] = p.capabilities->permitted;
-    plan.capabilities[4] = p.capabilities->ambient;
-  }
-  plan.no_new_privileges = p.no_new_privileges;
-  plan.seccomp = seccomp;
+  lxc::InitPlan plan = process_plan(*c.process, seccomp);
   for (const spec::Device& d : c.linux.devices) {
     plan.devices.push_back({d.path, d.type == 'u' ? 'c' : d.type,
                             static_cast<std::uint64_t>(d.major),
@@ -151,15 +134,6 @@ core::Result<std::string> read_bundle_config(const std::string& path) {
   return bytes;
 }
 
-core::Status write_pid_file(const std::string& path, pid_t pid) {
-  std::string tmp = path + ".lxcri-tmp";
-  auto fd = oci::store::open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (!fd) return fd.error();
-  if (auto s = oci::store::write_all(fd.value().get(), std::to_string(pid), tmp); !s) return s;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return oci::store::sys_error("rename", path, errno);
-  return {};
-}
-
 }  // namespace
 
 core::Result<state::ContainerState> create(const RuntimeContext& ctx, const CreateRequest& req) {
@@ -182,12 +156,10 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
         .with_file(config_path)
         .with_field("process");
   }
-  if (config.process->terminal || !req.console_socket.empty()) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "terminals are not supported yet: set process.terminal to false and pass no "
-                 "--console-socket")
-        .with_file(config_path)
-        .with_field("process.terminal");
+  if (auto s = check_terminal(*config.process, req.console_socket, req.on_terminal, config_path,
+                              "process.terminal");
+      !s) {
+    return s.error();
   }
   for (const auto& [k, v] : req.extra_annotations)
     config.annotations[k] = v;
@@ -292,6 +264,7 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   start.init_dir = init_dir;
   start.log_file = paths.log_file;
   start.close_in_monitor = {dir.lock_fd()};
+  start.terminal = config.process->terminal;
   // Once the init exists the state record is written, so that a `create`
   // killed from here on leaves a container `delete` can clean up.
   auto record = [&](pid_t pid) -> core::Status {
@@ -325,6 +298,10 @@ core::Result<state::ContainerState> create(const RuntimeContext& ctx, const Crea
   remove_monitor_cgroups(req.id);
   if (st.pid != init.value().pid || st.pid_start_time != init.value().start_time) {
     return Error(ErrorCode::kInternal, "the init helper's pid changed during create");
+  }
+  if (init.value().terminal.valid()) {
+    auto s = deliver_terminal(init.value().terminal.get(), req.console_socket, req.on_terminal);
+    if (!s) return s.error();
   }
   if (!req.pid_file.empty()) {
     if (auto s = write_pid_file(req.pid_file, st.pid); !s) return s.error();

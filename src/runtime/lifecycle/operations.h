@@ -15,21 +15,31 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "runtime/lifecycle/runtime_context.h"
+#include "runtime/spec/process_overrides.h"
 #include "runtime/state/container_state.h"
 
 namespace runtime::lifecycle {
+
+// Receives the master of a process's terminal when there is no console
+// socket: a caller in the foreground copies it to its own terminal.
+using TerminalSink = std::function<core::Status(int master)>;
 
 struct CreateRequest {
   std::string id;
   std::string bundle;  // may be relative
   std::string pid_file;
+  // With process.terminal the pty's master goes to this unix socket, as
+  // runc sends it, or else to `on_terminal`; one of them is then required.
   std::string console_socket;
+  TerminalSink on_terminal;
   // Annotations added to the config's, e.g. to mark a bundle the runtime made.
   std::map<std::string, std::string> extra_annotations;
 };
@@ -38,6 +48,24 @@ struct CreateRequest {
 core::Result<state::ContainerState> create(const RuntimeContext& ctx, const CreateRequest& request);
 // Releases a created container's init; runs poststart hooks.
 core::Status start(const RuntimeContext& ctx, const std::string& id);
+
+struct ExecRequest {
+  std::string id;
+  // The process from `exec --process F`; without it, the container's own
+  // process changed by `overrides` (runc exec's flags).
+  std::optional<spec::Process> process;
+  spec::ProcessOverrides overrides;
+  std::string pid_file;
+  std::string console_socket;  // as in CreateRequest
+  TerminalSink on_terminal;
+};
+
+// Starts one more process in a running container: in its namespaces and
+// cgroups, with its seccomp filter, as the given user with the given
+// capabilities. Returns the process's host pid once the program runs
+// (execve succeeded); a program that cannot run is an error. The process is
+// reparented to the caller's subreaper, as with runc.
+core::Result<pid_t> exec(const RuntimeContext& ctx, const ExecRequest& request);
 
 struct Snapshot {
   state::ContainerState state;

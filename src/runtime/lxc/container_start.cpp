@@ -19,6 +19,7 @@
 #include <fstream>
 
 #include "oci/store/posix_file.h"
+#include "runtime/lxc/fd_channel.h"
 #include "runtime/state/process_probe.h"
 
 namespace runtime::lxc {
@@ -81,17 +82,19 @@ int wait_readable(int fd, int pidfd) {
   }
 }
 
-core::Result<std::string> read_line(int fd) {
+// One line from the helper; a descriptor it carries goes to `fd`.
+core::Result<std::string> read_line(int sock, UniqueFd* fd = nullptr) {
   std::string line;
-  char c;
-  while (line.size() < 4096) {
-    ssize_t n = ::read(fd, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (c == '\n') return line;
-    line += c;
+  int received = -1;
+  if (!receive_line(sock, line, received)) {
+    return Error(ErrorCode::kInternal, "the init helper closed the connection early");
   }
-  return Error(ErrorCode::kInternal, "the init helper closed the connection early");
+  if (fd != nullptr && received >= 0) {
+    *fd = UniqueFd(received);
+  } else if (received >= 0) {
+    ::close(received);
+  }
+  return line;
 }
 
 class Monitor {
@@ -205,11 +208,17 @@ core::Result<StartedInit> start_container(const StartRequest& req) {
     kill_init();
     return failed("the init helper went away");
   }
-  int answered = wait_readable(conn.get(), monitor.pidfd());
-  auto reply =
-      answered == 1
-          ? read_line(conn.get())
-          : core::Result<std::string>(Error(ErrorCode::kInternal, "liblxc's monitor died"));
+  // "terminal" (with the pty's master) comes before "ok" when one was asked for.
+  core::Result<std::string> reply = std::string("terminal");
+  while (reply && reply.value() == "terminal") {
+    int answered = wait_readable(conn.get(), monitor.pidfd());
+    reply = answered == 1
+                ? read_line(conn.get(), &init.terminal)
+                : core::Result<std::string>(Error(ErrorCode::kInternal, "liblxc's monitor died"));
+  }
+  if (reply && reply.value() == "ok" && req.terminal && !init.terminal.valid()) {
+    reply = Error(ErrorCode::kInternal, "the init helper sent no terminal");
+  }
   if (!reply || reply.value() != "ok") {
     kill_init();
     std::string why = reply ? reply.value() : reply.error().message();

@@ -19,7 +19,8 @@
 // The handshake: helper connects and sends "hello"; we call `on_init_pid`
 // (which writes the state the helper's hooks read) and answer "go"; the helper
 // sets up devices and paths, runs createContainer hooks and checks that the
-// program exists, then answers "ok" or "error <message>".
+// program exists, then answers "ok" or "error <message>". With a terminal
+// it first sends "terminal" carrying the pty's master (lxc/fd_channel.h).
 #pragma once
 
 #include <sys/types.h>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "oci/store/posix_file.h"
 #include "runtime/lxc/lxc_config.h"
 
 namespace runtime::lxc {
@@ -44,11 +46,13 @@ struct StartRequest {
   // Descriptors the monitor must not keep (the container dir's lock: a
   // monitor outliving a killed `create` would hold it forever).
   std::vector<int> close_in_monitor;
+  bool terminal = false;  // the plan asks the helper for a pty
 };
 
 struct StartedInit {
   pid_t pid = 0;
   std::uint64_t start_time = 0;
+  oci::store::UniqueFd terminal;  // the pty's master, with `terminal`
 };
 
 core::Result<StartedInit> start_container(const StartRequest& request);

@@ -5,7 +5,7 @@
 namespace runtime::lxc {
 namespace {
 
-constexpr std::string_view kVersion = "lxcri-init-plan 1";
+constexpr std::string_view kVersion = "lxcri-init-plan 2";
 
 class Writer {
  public:
@@ -117,6 +117,9 @@ std::string encode(const InitPlan& p) {
   w.str(p.rootfs_propagation);
   w.hooks(p.create_container_hooks);
   w.hooks(p.start_container_hooks);
+  w.num(p.terminal ? 1 : 0);
+  w.num(p.console_height);
+  w.num(p.console_width);
   return w.out;
 }
 
@@ -162,6 +165,9 @@ bool decode(std::string_view bytes, InitPlan& p, std::string& error) {
   p.rootfs_propagation = r.str();
   p.create_container_hooks = r.hooks();
   p.start_container_hooks = r.hooks();
+  p.terminal = r.num() != 0;
+  p.console_height = static_cast<std::uint32_t>(r.num());
+  p.console_width = static_cast<std::uint32_t>(r.num());
   if (!r.ok() || !r.at_end() || p.args.empty()) {
     error = "truncated or malformed init plan";
     return false;

@@ -64,6 +64,12 @@ struct InitPlan {
   std::string rootfs_propagation;
   std::vector<PlanHook> create_container_hooks;
   std::vector<PlanHook> start_container_hooks;
+  // process.terminal: the helper opens a pty in the container's devpts, makes
+  // it the program's controlling terminal and stdio, and sends the master to
+  // the runtime (runtime/lxc/terminal_channel.h). Size 0x0: left as is.
+  bool terminal = false;
+  std::uint32_t console_height = 0;
+  std::uint32_t console_width = 0;
 };
 
 std::string encode(const InitPlan& plan);

@@ -52,6 +52,12 @@ class ConfigReader {
     return c;
   }
 
+  // A process object on its own (`exec --process`).
+  Process read_process_document(const Node& root) {
+    if (!r_.is_object(root)) return {};
+    return read_process(root);
+  }
+
  private:
   static std::string member(const Node& n, std::string_view key) {
     return oci::json::member_path(n.path, key);
@@ -127,6 +133,12 @@ class ConfigReader {
     refuse(p, {"commandLine", "scheduler", "ioPriority", "execCPUAffinity", "selinuxLabel"});
     Process out;
     out.terminal = r_.boolean(r_.field(p, "terminal"));
+    Node size = r_.field(p, "consoleSize");
+    if (size.present()) {
+      known(size, {"height", "width"});
+      out.console_size = ConsoleSize{u32(r_.field(size, "height", Need::kRequired)),
+                                     u32(r_.field(size, "width", Need::kRequired))};
+    }
     Node args = r_.field(p, "args", Need::kRequired);
     out.args = r_.strings(args);
     if (r_.ok() && out.args.empty()) r_.fail(args, "must name the program to run");
@@ -502,6 +514,24 @@ core::Result<Config> parse_config(std::string_view bytes, const std::string& fil
     return e;
   }
   return config;
+}
+
+core::Result<Process> parse_process(std::string_view bytes, const std::string& file) {
+  auto doc = oci::json::parse(bytes);
+  if (!doc) {
+    core::Error e = doc.error();
+    e.with_file(file);
+    return e;
+  }
+  Reader r;
+  Node root = r.root(doc.value());
+  Process process = ConfigReader(r).read_process_document(root);
+  if (!r.ok()) {
+    core::Error e = r.error();
+    e.with_file(file);
+    return e;
+  }
+  return process;
 }
 
 core::Result<Config> load_config(const std::string& path) {

@@ -47,8 +47,15 @@ struct Rlimit {
   std::uint64_t hard = 0;
 };
 
+// process.consoleSize: the terminal's initial size.
+struct ConsoleSize {
+  std::uint32_t height = 0;
+  std::uint32_t width = 0;
+};
+
 struct Process {
   bool terminal = false;
+  std::optional<ConsoleSize> console_size;
   std::vector<std::string> args;
   std::vector<std::string> env;
   std::string cwd;
@@ -190,6 +197,10 @@ struct Config {
 
 // Parses and validates config.json bytes. `file` names the file in errors.
 core::Result<Config> parse_config(std::string_view bytes, const std::string& file);
+
+// Parses and validates one process object, as `exec --process F` reads it:
+// the same rules as config.json's `process`, with field paths relative to it.
+core::Result<Process> parse_process(std::string_view bytes, const std::string& file);
 
 // Reads and parses `path` (refusing files over 4 MiB).
 core::Result<Config> load_config(const std::string& path);

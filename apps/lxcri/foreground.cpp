@@ -1,0 +1,125 @@
+#include "foreground.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <initializer_list>
+
+namespace lxcri {
+namespace {
+
+volatile sig_atomic_t g_forward_to = 0;
+volatile sig_atomic_t g_resized = 0;
+
+void forward_signal(int sig) {
+  if (g_forward_to > 0) ::kill(g_forward_to, sig);
+}
+void note_resize(int) {
+  g_resized = 1;
+}
+
+void handle(int sig, void (*handler)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  ::sigaction(sig, &sa, nullptr);
+}
+
+bool write_all(int fd, const char* data, ssize_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, static_cast<std::size_t>(size));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= n;
+  }
+  return true;
+}
+
+void copy_window_size(int master) {
+  winsize size{};
+  if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0) ::ioctl(master, TIOCSWINSZ, &size);
+}
+
+// Puts stdin in raw mode (keys go to the container's terminal as typed) and
+// restores it when done.
+class RawStdin {
+ public:
+  RawStdin() {
+    if (::tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+    termios raw = saved_;
+    ::cfmakeraw(&raw);
+    active_ = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+  }
+  ~RawStdin() {
+    if (active_) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+  }
+  bool active() const { return active_; }
+
+ private:
+  termios saved_{};
+  bool active_ = false;
+};
+
+// Until the pty's other end is closed by every process in the container.
+void proxy(int master) {
+  RawStdin raw;
+  if (raw.active()) {
+    handle(SIGWINCH, note_resize);
+    copy_window_size(master);
+  }
+  pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {master, POLLIN, 0}};
+  char buf[16384];
+  for (;;) {
+    if (g_resized) {
+      g_resized = 0;
+      copy_window_size(master);
+    }
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[1].revents) {
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0 || !write_all(STDOUT_FILENO, buf, n)) return;  // EIO: the other end closed
+    }
+    if (fds[0].revents) {
+      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n > 0) {
+        write_all(master, buf, n);
+      } else {
+        // End of our input: the program reads end of file too (^D on an
+        // empty line), and we stop watching stdin.
+        if (!raw.active()) write_all(master, "\x04", 1);
+        fds[0].fd = -1;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int wait_in_foreground(pid_t pid, int terminal) {
+  g_forward_to = pid;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH})
+    handle(sig, forward_signal);
+  if (terminal >= 0) proxy(terminal);
+  int status = 0;
+  for (;;) {
+    pid_t got = ::waitpid(-1, &status, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return 255;  // no children: someone else reaped it
+    if (got == pid) break;
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
+}
+
+}  // namespace lxcri
