@@ -85,10 +85,13 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
   o.exec_cmd->add_option("--console-socket", o.console_socket,
                          "unix socket that receives the terminal's master");
   o.exec_cmd->add_option("--cwd", o.cwd, "working directory in the container");
-  o.exec_cmd->add_option("-e,--env", o.env, "NAME=VALUE, added to the container's env");
+  o.exec_cmd->add_option("-e,--env", o.env, "NAME=VALUE, added to the container's env")
+      ->allow_extra_args(false);
   o.exec_cmd->add_option("-u,--user", o.user, "UID[:GID]");
-  o.exec_cmd->add_option("-g,--additional-gids", o.additional_gids, "more group ids");
-  o.exec_cmd->add_option("-c,--cap", o.caps, "a capability to add, e.g. CAP_NET_ADMIN");
+  o.exec_cmd->add_option("-g,--additional-gids", o.additional_gids, "more group ids")
+      ->allow_extra_args(false);
+  o.exec_cmd->add_option("-c,--cap", o.caps, "a capability to add, e.g. CAP_NET_ADMIN")
+      ->allow_extra_args(false);
   o.exec_cmd->add_flag("--no-new-privs", o.no_new_privs, "set no_new_privs");
   o.exec_cmd->add_option("--preserve-fds", o.preserve_fds, "refused unless 0");
   o.exec_cmd->add_option("-a,--apparmor", o.apparmor, "only 'unconfined' (no AppArmor here)");

@@ -237,6 +237,9 @@ TEST(InitPlan, RoundTripsEveryField) {
   p.rootfs_propagation = "rslave";
   p.create_container_hooks = {{"/bin/hook", {"hook", "x"}, {"K=V"}, 3}};
   p.start_container_hooks = {{"/bin/other", {}, {}, 0}};
+  p.terminal = true;
+  p.console_height = 40;
+  p.console_width = 120;
   std::string bytes = encode(p);
   InitPlan q;
   std::string error;
@@ -256,6 +259,9 @@ TEST(InitPlan, RoundTripsEveryField) {
   EXPECT_EQ(q.create_container_hooks[0].env, std::vector<std::string>{"K=V"});
   EXPECT_EQ(q.create_container_hooks[0].timeout_seconds, 3);
   EXPECT_EQ(q.start_container_hooks[0].path, "/bin/other");
+  EXPECT_TRUE(q.terminal);
+  EXPECT_EQ(q.console_height, 40u);
+  EXPECT_EQ(q.console_width, 120u);
 }
 
 TEST(InitPlan, TruncatedOrForeignBytesAreRefused) {
