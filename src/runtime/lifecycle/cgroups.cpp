@@ -24,7 +24,7 @@ struct Hierarchy {
   std::vector<std::string> controllers;  // v1: "memory", "name=systemd"; v2: empty
 };
 
-std::vector<Hierarchy> hierarchies() {
+std::vector<Hierarchy> read_hierarchies() {
   std::vector<Hierarchy> out;
   std::ifstream in("/proc/self/mountinfo");
   for (std::string line; std::getline(in, line);) {
@@ -52,6 +52,13 @@ std::vector<Hierarchy> hierarchies() {
   return out;
 }
 
+// Read once per process: a command's cgroup mounts do not change while it
+// runs, and a create would otherwise parse mountinfo half a dozen times.
+const std::vector<Hierarchy>& hierarchies() {
+  static const std::vector<Hierarchy> cached = read_hierarchies();
+  return cached;
+}
+
 std::string read_first_word(const std::string& path) {
   std::ifstream in(path);
   std::string s;
@@ -66,9 +73,11 @@ std::string monitor_cgroup(const std::string& id) {
 }
 
 void remove_monitor_cgroups(const std::string& id) {
-  for (const auto& mp : cgroup_mount_points()) {
+  for (const auto& h : hierarchies()) {
+    std::string dir = h.mount_point + "/" + monitor_cgroup(id);
+    // Usually absent, or empty once the monitor is reaped: one rmdir.
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) continue;
     // A monitor killed while running a start-host hook leaves the hook here.
-    std::string dir = mp + "/" + monitor_cgroup(id);
     for (pid_t pid : cgroup_pids(dir))
       ::kill(pid, SIGKILL);
     (void)remove_cgroup(dir, 2000);
@@ -120,7 +129,7 @@ std::vector<std::string> cgroup_mount_points() {
 core::Result<CgroupDirs> cgroups_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
   if (!in) return Error(ErrorCode::kNotFound, "process " + std::to_string(pid) + " is gone");
-  std::vector<Hierarchy> hs = hierarchies();
+  const std::vector<Hierarchy>& hs = hierarchies();
   CgroupDirs out;
   for (std::string line; std::getline(in, line);) {
     auto first = line.find(':');
