@@ -1,5 +1,6 @@
 #include "foreground.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -9,6 +10,7 @@
 
 #include <cerrno>
 #include <initializer_list>
+#include <string>
 
 namespace lxcri {
 namespace {
@@ -66,38 +68,54 @@ class RawStdin {
 };
 
 // Until the pty's other end is closed by every process in the container.
+// Input waits in `pending` while the terminal is full (the program is not
+// reading): writing it blocking could stop us reading the program's output,
+// which would then block the program too.
 void proxy(int master) {
   RawStdin raw;
   if (raw.active()) {
     handle(SIGWINCH, note_resize);
     copy_window_size(master);
   }
-  pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {master, POLLIN, 0}};
+  ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+  std::string pending;
+  bool input_open = true;
+  char last_input = '\n';
   char buf[16384];
   for (;;) {
     if (g_resized) {
       g_resized = 0;
       copy_window_size(master);
     }
+    bool want_input = input_open && pending.empty();
+    pollfd fds[2] = {{want_input ? STDIN_FILENO : -1, POLLIN, 0},
+                     {master, static_cast<short>(POLLIN | (pending.empty() ? 0 : POLLOUT)), 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       return;
     }
-    if (fds[1].revents) {
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = ::read(master, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0 || !write_all(STDOUT_FILENO, buf, n)) return;  // EIO: the other end closed
+    }
+    if ((fds[1].revents & POLLOUT) && !pending.empty()) {
+      ssize_t n = ::write(master, pending.data(), pending.size());
+      if (n > 0) pending.erase(0, static_cast<std::size_t>(n));
+      if (n < 0 && errno != EINTR && errno != EAGAIN) return;
     }
     if (fds[0].revents) {
       ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n > 0) {
-        write_all(master, buf, n);
+        pending.assign(buf, static_cast<std::size_t>(n));
+        last_input = buf[n - 1];
       } else {
-        // End of our input: the program reads end of file too (^D on an
-        // empty line), and we stop watching stdin.
-        if (!raw.active()) write_all(master, "\x04", 1);
-        fds[0].fd = -1;
+        // End of our input: the program reads end of file too (^D; a line
+        // without its newline needs a first ^D to be read at all), and we
+        // stop watching stdin.
+        input_open = false;
+        if (!raw.active()) pending = last_input == '\n' ? "\x04" : "\x04\x04";
       }
     }
   }
