@@ -1,6 +1,7 @@
 #include "exec_mode.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,6 +39,9 @@ int report(int code, const std::string& why) {
 }  // namespace
 
 int run_exec_mode() {
+  // Until the program runs, nothing in the container may ptrace us or open
+  // our descriptors (the channel to the host) through /proc; execve resets it.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // The channel must close when the program starts: that is the success.
   if (::fcntl(kExecChannelFd, F_SETFD, FD_CLOEXEC) != 0) {
     std::perror("lxcri-init exec: channel");

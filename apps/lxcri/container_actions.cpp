@@ -226,7 +226,10 @@ int run_container(RuntimeOptions& o, RuntimeLog& log) {
   }
   auto ctx = runtime_context(o, log);
   // Become the subreaper before create, so the init is reparented to us.
-  if (!o.detach) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (!o.detach) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    forward_signals();
+  }
   UniqueFd terminal;
   auto st = create_with(
       ctx, o, image,
@@ -271,15 +274,24 @@ int resume_container(const RuntimeOptions& o, RuntimeLog& log) {
 }
 
 int exec_in_container(const RuntimeOptions& o, RuntimeLog& log) {
+  // runc exits 255 when exec fails (1 is the program's own business).
+  constexpr int kExecFailed = 255;
   auto req = exec_request(o);
-  if (!req) return fail(log, req.error());
+  if (!req) {
+    fail(log, req.error());
+    return kExecFailed;
+  }
   UniqueFd terminal;
   if (!o.detach) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);  // the process is reparented to us
+    forward_signals();
     if (o.console_socket.empty()) req.value().on_terminal = keep_terminal(terminal);
   }
   auto pid = lc::exec(runtime_context(o, log), req.value());
-  if (!pid) return fail(log, pid.error());
+  if (!pid) {
+    fail(log, pid.error());
+    return kExecFailed;
+  }
   if (o.detach) return 0;
   return wait_in_foreground(pid.value(), terminal.get());
 }

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -15,11 +16,18 @@
 namespace lxcri {
 namespace {
 
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
 volatile sig_atomic_t g_forward_to = 0;
+volatile sig_atomic_t g_pending[NSIG] = {};
 volatile sig_atomic_t g_resized = 0;
 
 void forward_signal(int sig) {
-  if (g_forward_to > 0) ::kill(g_forward_to, sig);
+  if (g_forward_to > 0) {
+    ::kill(g_forward_to, sig);
+  } else {
+    g_pending[sig] = 1;  // passed on once the process exists
+  }
 }
 void note_resize(int) {
   g_resized = 1;
@@ -67,42 +75,55 @@ class RawStdin {
   bool active_ = false;
 };
 
-// Until the pty's other end is closed by every process in the container.
-// Input waits in `pending` while the terminal is full (the program is not
-// reading): writing it blocking could stop us reading the program's output,
-// which would then block the program too.
-void proxy(int master) {
+// Copies between our stdio and the pty until the process exits (or every
+// process closed the pty). Input waits in `pending` while the terminal is
+// full (the program is not reading): writing it blocking could stop us
+// reading the program's output, which would then block the program too.
+// When our stdout goes away the program's output is still read, and dropped.
+void proxy(int master, pid_t pid) {
   RawStdin raw;
   if (raw.active()) {
     handle(SIGWINCH, note_resize);
     copy_window_size(master);
   }
   ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+  int exited = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   std::string pending;
-  bool input_open = true;
+  bool input_open = true, output_open = true;
   char last_input = '\n';
   char buf[16384];
+  auto drain = [&] {
+    for (ssize_t n; (n = ::read(master, buf, sizeof buf)) > 0;) {
+      if (output_open) output_open = write_all(STDOUT_FILENO, buf, n);
+    }
+  };
   for (;;) {
     if (g_resized) {
       g_resized = 0;
       copy_window_size(master);
     }
     bool want_input = input_open && pending.empty();
-    pollfd fds[2] = {{want_input ? STDIN_FILENO : -1, POLLIN, 0},
-                     {master, static_cast<short>(POLLIN | (pending.empty() ? 0 : POLLOUT)), 0}};
-    if (::poll(fds, 2, -1) < 0) {
+    pollfd fds[3] = {{want_input ? STDIN_FILENO : -1, POLLIN, 0},
+                     {master, static_cast<short>(POLLIN | (pending.empty() ? 0 : POLLOUT)), 0},
+                     {exited, POLLIN, 0}};
+    if (::poll(fds, 3, -1) < 0) {
       if (errno == EINTR) continue;
-      return;
+      break;
+    }
+    if (fds[2].revents) {  // the process exited: what it wrote last, then done
+      drain();
+      break;
     }
     if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = ::read(master, buf, sizeof buf);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0 || !write_all(STDOUT_FILENO, buf, n)) return;  // EIO: the other end closed
+      if (n <= 0) break;  // EIO: every process closed the terminal
+      if (output_open) output_open = write_all(STDOUT_FILENO, buf, n);
     }
     if ((fds[1].revents & POLLOUT) && !pending.empty()) {
       ssize_t n = ::write(master, pending.data(), pending.size());
       if (n > 0) pending.erase(0, static_cast<std::size_t>(n));
-      if (n < 0 && errno != EINTR && errno != EAGAIN) return;
+      if (n < 0 && errno != EINTR && errno != EAGAIN) break;
     }
     if (fds[0].revents) {
       ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
@@ -119,15 +140,29 @@ void proxy(int master) {
       }
     }
   }
+  if (exited >= 0) ::close(exited);
 }
 
 }  // namespace
 
-int wait_in_foreground(pid_t pid, int terminal) {
-  g_forward_to = pid;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH})
+void forward_signals() {
+  for (int sig : kForwarded)
     handle(sig, forward_signal);
-  if (terminal >= 0) proxy(terminal);
+}
+
+int wait_in_foreground(pid_t pid, int terminal) {
+  forward_signals();
+  g_forward_to = pid;
+  for (int sig : kForwarded) {
+    if (g_pending[sig]) {
+      g_pending[sig] = 0;
+      ::kill(pid, sig);
+    }
+  }
+  if (terminal >= 0) {
+    ::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill us with the terminal raw
+    proxy(terminal, pid);
+  }
   int status = 0;
   for (;;) {
     pid_t got = ::waitpid(-1, &status, 0);

@@ -31,6 +31,31 @@ int command_index(int argc, char** argv) {
   return argc;
 }
 
+// exec's options that take a value (as a separate argument).
+bool exec_option_with_value(const std::string& a) {
+  for (const char* o : {"-p", "--process", "--pid-file", "--console-socket", "--cwd", "-e", "--env",
+                        "-u", "--user", "-g", "--additional-gids", "-c", "--cap", "--preserve-fds",
+                        "-a", "--apparmor", "--process-label"}) {
+    if (a == o) return true;
+  }
+  return false;
+}
+
+// `exec [options] ID PROGRAM ARGS...`: the index just past the id (argc when
+// there is none). What follows belongs to the program, options included.
+int exec_program_index(int argc, char** argv, int exec_at) {
+  for (int i = exec_at + 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") return i + 2 <= argc ? i + 2 : argc;  // `exec [options] -- ID ...`
+    if (a.size() > 1 && a[0] == '-') {
+      if (exec_option_with_value(a)) ++i;
+      continue;
+    }
+    return i + 1;
+  }
+  return argc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,8 +73,15 @@ int main(int argc, char** argv) {
   CLI::App app{"lxcri: OCI containers on LXC (and `lxcri image ...` for OCI images)"};
   app.require_subcommand(1);
   lxcri::RuntimeCommand runtime(app);
+  int parsed_argc = argc;
+  if (int at = command_index(argc, argv); at < argc && std::strcmp(argv[at], "exec") == 0) {
+    parsed_argc = exec_program_index(argc, argv, at);
+    std::vector<std::string> program(argv + parsed_argc, argv + argc);
+    if (!program.empty() && program.front() == "--") program.erase(program.begin());
+    runtime.set_exec_program(std::move(program));
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(parsed_argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -96,9 +96,6 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
   o.exec_cmd->add_option("--preserve-fds", o.preserve_fds, "refused unless 0");
   o.exec_cmd->add_option("-a,--apparmor", o.apparmor, "only 'unconfined' (no AppArmor here)");
   o.exec_cmd->add_option("--process-label", o.process_label, "refused: no SELinux");
-  // As runc: options end at the id, everything after it is the program and
-  // its arguments (RuntimeCommand::run takes them from remaining()).
-  o.exec_cmd->prefix_command();
 
   o.spec_cmd = app.add_subcommand("spec", "write a default config.json into the bundle directory");
   o.spec_cmd->add_flag("--rootless", o.rootless, "for a container started without root");
@@ -124,6 +121,10 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
 }
 
 RuntimeCommand::~RuntimeCommand() = default;
+
+void RuntimeCommand::set_exec_program(std::vector<std::string> args) {
+  options_->args = std::move(args);
+}
 
 bool RuntimeCommand::parsed() const {
   const Options& o = *options_;
@@ -153,11 +154,7 @@ int RuntimeCommand::run() {
   if (o.kill_cmd->parsed()) return kill_container(o, log);
   if (o.delete_cmd->parsed()) return delete_container(o, log);
   if (o.run_cmd->parsed()) return run_container(o, log);
-  if (o.exec_cmd->parsed()) {
-    o.args = o.exec_cmd->remaining();  // the program and its arguments
-    if (!o.args.empty() && o.args.front() == "--") o.args.erase(o.args.begin());
-    return exec_in_container(o, log);
-  }
+  if (o.exec_cmd->parsed()) return exec_in_container(o, log);
   if (o.spec_cmd->parsed()) return write_spec(o, log);
   if (o.list_cmd->parsed()) return list_containers(o, log);
   if (o.ps_cmd->parsed()) return list_processes(o, log);

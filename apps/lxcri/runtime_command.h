@@ -11,7 +11,12 @@
 //   run NAME:TAG [--name ID] [--detach] [--store DIR] [-- ARGS...]
 //   list [--format table|json]   ps [--format table|json] ID   events [--stats] ID
 //   spec [--rootless] [--bundle DIR]   features
-//   exec ...            refused: not implemented yet
+//   exec [--process F] [--tty] [--detach] [--pid-file F] [--console-socket S]
+//        [--env K=V] [--cwd D] [--user UID[:GID]] [-g GID] [--cap CAP]
+//        [--no-new-privs] ID [--] [PROGRAM ARGS...]
+//
+// As with runc, exec's options end at the id: what follows is the program's
+// (main.cpp splits it off before CLI11 parses, which would read its options).
 //
 // `run`'s first argument is an image when it holds ':', '/' or '@' (never
 // valid in a container id) or when --name is given; otherwise it is the id
@@ -19,6 +24,8 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace lxcri {
 
@@ -30,6 +37,8 @@ class RuntimeCommand {
   bool parsed() const;
   // Runs the parsed subcommand; returns the exit code.
   int run();
+  // exec's program and arguments, split off by the caller.
+  void set_exec_program(std::vector<std::string> args);
 
   struct Options;
 

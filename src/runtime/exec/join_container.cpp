@@ -1,11 +1,13 @@
 #include "runtime/exec/join_container.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -29,10 +31,15 @@ using oci::store::UniqueFd;
 // The order runc joins them in: the user namespace first (joining it gives
 // the capabilities the others need), the mount namespace last (it changes
 // the root, and /proc with it).
+// The time namespace, like the pid namespace, applies to the children.
 constexpr std::pair<const char*, int> kNamespaces[] = {
     {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
     {"net", CLONE_NEWNET},   {"cgroup", CLONE_NEWCGROUP}, {"pid", CLONE_NEWPID},
-    {"mnt", CLONE_NEWNS}};
+    {"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS}};
+
+// How long the helper may take from the fork to the program's execve; it
+// runs in the container, where a hostile process could stop it.
+constexpr int kHelperTimeoutMs = 30000;
 
 // The descriptors lxcri-init's exec mode reads (apps/lxcri-init/exec_mode.h).
 constexpr int kPlanFd = 3, kSeccompFd = 4, kChannelFd = 5, kHelperFd = 6;
@@ -55,10 +62,11 @@ core::Result<std::vector<JoinTarget>> open_namespaces(pid_t pid) {
     std::string ours = std::string("/proc/self/ns/") + name;
     struct stat a, b;
     if (::stat(theirs.c_str(), &a) != 0) {
-      if (errno == ENOENT && std::strcmp(name, "cgroup") != 0) {
+      bool optional = std::strcmp(name, "cgroup") == 0 || std::strcmp(name, "time") == 0;
+      if (errno == ENOENT && !optional) {
         return Error(ErrorCode::kFailedPrecondition, "the container's init has exited");
       }
-      continue;  // a kernel without cgroup namespaces
+      continue;  // a kernel without cgroup or time namespaces
     }
     if (::stat(ours.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) continue;
     UniqueFd fd(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
@@ -82,6 +90,35 @@ core::Result<UniqueFd> memfd_with(const char* name, const std::string& content) 
   return fd;
 }
 
+// The helper as a sealed in-memory copy. Executed from its host file, a
+// process in the container could write to it through /proc/PID/exe while it
+// runs (runc's CVE-2019-5736): the next container would run that code as
+// host root. A sealed memfd cannot be written by anyone.
+core::Result<UniqueFd> sealed_helper(const std::string& path) {
+  UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st;
+  if (!file.valid() || ::fstat(file.get(), &st) != 0) {
+    return Error(ErrorCode::kNotFound,
+                 std::string("the init helper lxcri-init: ") + std::strerror(errno))
+        .with_file(path);
+  }
+  UniqueFd copy(
+      static_cast<int>(::syscall(SYS_memfd_create, "lxcri-init", MFD_CLOEXEC | MFD_ALLOW_SEALING)));
+  if (!copy.valid()) return sys_failure("memfd_create");
+  off_t offset = 0;
+  while (offset < st.st_size) {
+    ssize_t n =
+        ::sendfile(copy.get(), file.get(), &offset, static_cast<std::size_t>(st.st_size - offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return sys_failure("cannot copy the init helper");
+  }
+  if (::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) !=
+      0) {
+    return sys_failure("cannot seal the init helper's copy");
+  }
+  return copy;
+}
+
 [[noreturn]] void child_fail(int channel, const std::string& why) {
   lxc::send_line(channel, "error " + why + ": " + std::strerror(errno));
   ::_exit(1);
@@ -97,21 +134,31 @@ bool write_text(const std::string& path, const std::string& text) {
   return ok;
 }
 
+// Closes every descriptor from `first` on.
+void close_from(int first) {
+  if (::close_range(static_cast<unsigned>(first), ~0U, 0) == 0) return;
+  long max = ::sysconf(_SC_OPEN_MAX);  // kernels before 5.9
+  for (long fd = first; fd < (max > 0 ? max : 65536); ++fd)
+    ::close(static_cast<int>(fd));
+}
+
 // The grandchild, inside every namespace: executes the helper with its
 // descriptors in place and nothing else of ours open.
 [[noreturn]] void exec_helper(int plan, int seccomp, int channel, int helper) {
   int from[] = {plan, seccomp, channel, helper};
-  int high[4];
+  int moved[4];
+  // First above the targets, so that no source is overwritten (7, not
+  // higher: a low RLIMIT_NOFILE is already in force).
   for (int i = 0; i < 4; ++i) {
-    high[i] = ::fcntl(from[i], F_DUPFD_CLOEXEC, 64);
-    if (high[i] < 0) child_fail(channel, "cannot arrange descriptors");
+    moved[i] = ::fcntl(from[i], F_DUPFD_CLOEXEC, kHelperFd + 1);
+    if (moved[i] < 0) child_fail(channel, "cannot arrange descriptors (RLIMIT_NOFILE too low?)");
   }
   int to[] = {kPlanFd, kSeccompFd, kChannelFd, kHelperFd};
   for (int i = 0; i < 4; ++i) {
-    if (::dup2(high[i], to[i]) < 0) child_fail(high[2], "cannot arrange descriptors");
+    if (::dup2(moved[i], to[i]) < 0) child_fail(moved[2], "cannot arrange descriptors");
   }
   ::fcntl(kHelperFd, F_SETFD, FD_CLOEXEC);
-  ::close_range(kHelperFd + 1, ~0U, 0);
+  close_from(kHelperFd + 1);
   char arg0[] = "lxcri-init", arg1[] = "exec";
   char* argv[] = {arg0, arg1, nullptr};
   char* envp[] = {nullptr};
@@ -121,27 +168,44 @@ bool write_text(const std::string& path, const std::string& text) {
 
 // The middle child: cgroups, limits, namespaces, then the fork into the
 // pid namespace. Reports the grandchild's host pid and exits.
+// Reports on its own socket (`report`), which the grandchild closes: what
+// reaches the runtime there comes from this process alone.
 [[noreturn]] void join_and_fork(const JoinRequest& req, std::vector<JoinTarget>& namespaces,
-                                int plan, int seccomp, int channel, int helper) {
+                                int plan, int seccomp, int channel, int helper, int report) {
   for (const auto& dir : req.cgroup_dirs) {
-    if (!write_text(dir + "/cgroup.procs", "0")) child_fail(channel, "cannot join cgroup " + dir);
+    if (!write_text(dir + "/cgroup.procs", "0")) child_fail(report, "cannot join cgroup " + dir);
   }
+  // Set here, with the host's capabilities (raising a hard limit needs
+  // them), and inherited by the program.
   for (const auto& rl : req.rlimits) {
     rlimit value{rl.soft, rl.hard};
-    if (::setrlimit(rl.resource, &value) != 0) child_fail(channel, "cannot set " + rl.type);
+    if (::setrlimit(rl.resource, &value) != 0) child_fail(report, "cannot set " + rl.type);
   }
   if (req.oom_score_adj &&
       !write_text("/proc/self/oom_score_adj", std::to_string(*req.oom_score_adj))) {
-    child_fail(channel, "cannot set oomScoreAdj");
+    child_fail(report, "cannot set oomScoreAdj");
   }
   for (auto& ns : namespaces) {
-    if (::setns(ns.fd.get(), ns.type) != 0) child_fail(channel, "cannot join a namespace");
+    if (::setns(ns.fd.get(), ns.type) != 0) child_fail(report, "cannot join a namespace");
   }
   pid_t pid = ::fork();
-  if (pid < 0) child_fail(channel, "fork");
-  if (pid == 0) exec_helper(plan, seccomp, channel, helper);
-  lxc::send_line(channel, "pid " + std::to_string(pid));
+  if (pid < 0) child_fail(report, "fork");
+  if (pid == 0) {
+    ::close(report);
+    exec_helper(plan, seccomp, channel, helper);
+  }
+  lxc::send_line(report, "pid " + std::to_string(pid));
   ::_exit(0);
+}
+
+// Waits up to `ms` for `fd` to be readable; false on timeout.
+bool wait_readable(int fd, int ms) {
+  pollfd p{fd, POLLIN, 0};
+  for (;;) {
+    int n = ::poll(&p, 1, ms);
+    if (n < 0 && errno == EINTR) continue;
+    return n != 0;
+  }
 }
 
 }  // namespace
@@ -159,17 +223,17 @@ core::Result<JoinedProcess> join_container(const JoinRequest& req) {
   if (!plan) return plan.error();
   auto seccomp = memfd_with("lxcri-seccomp", req.seccomp_bpf);
   if (!seccomp) return seccomp.error();
-  UniqueFd helper(::open(req.helper.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!helper.valid()) {
-    return Error(ErrorCode::kNotFound,
-                 std::string("the init helper lxcri-init: ") + std::strerror(errno))
-        .with_file(req.helper);
-  }
-  int sv[2];
+  auto helper = sealed_helper(req.helper);
+  if (!helper) return helper.error();
+  int sv[2], rv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     return sys_failure("socketpair");
   }
   UniqueFd ours(sv[0]), theirs(sv[1]);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rv) != 0) {
+    return sys_failure("socketpair");
+  }
+  UniqueFd report_ours(rv[0]), report_theirs(rv[1]);
   pid_t parent = ::getpid();
   pid_t middle = ::fork();
   if (middle < 0) return sys_failure("fork");
@@ -177,30 +241,47 @@ core::Result<JoinedProcess> join_container(const JoinRequest& req) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
     join_and_fork(req, namespaces.value(), plan.value().get(), seccomp.value().get(), theirs.get(),
-                  helper.get());
+                  helper.value().get(), report_theirs.get());
   }
   theirs.reset();
+  report_theirs.reset();
+
+  // The middle child: one "pid N", or why it failed.
   JoinedProcess joined;
-  std::string error;
-  std::string line;
+  std::string error, line;
   int fd = -1;
-  while (lxc::receive_line(ours.get(), line, fd)) {
-    UniqueFd received(fd);
+  if (lxc::receive_line(report_ours.get(), line, fd)) {
+    UniqueFd ignored(fd);
     if (line.starts_with("pid ")) {
       std::from_chars(line.data() + 4, line.data() + line.size(), joined.pid);
-    } else if (line == "terminal" && received.valid()) {
-      joined.terminal = std::move(received);
     } else {
       error = line.starts_with("error ") ? line.substr(6) : "unexpected message: " + line;
-      break;
     }
   }
   int status = 0;
   while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
   }
   if (error.empty() && joined.pid <= 0) error = "the process could not be started";
+  if (!error.empty()) return Error(ErrorCode::kFailedPrecondition, error);
+
+  // The helper: the terminal when asked for, an error, or end of file when
+  // the program runs.
+  for (;;) {
+    if (!wait_readable(ours.get(), kHelperTimeoutMs)) {
+      error = "the process did not start within " + std::to_string(kHelperTimeoutMs / 1000) + " s";
+      break;
+    }
+    if (!lxc::receive_line(ours.get(), line, fd)) break;
+    UniqueFd received(fd);
+    if (line == "terminal" && received.valid() && !joined.terminal.valid()) {
+      joined.terminal = std::move(received);
+    } else {
+      error = line.starts_with("error ") ? line.substr(6) : "unexpected message: " + line;
+      break;
+    }
+  }
   if (!error.empty()) {
-    if (joined.pid > 0) ::kill(joined.pid, SIGKILL);
+    ::kill(joined.pid, SIGKILL);
     return Error(ErrorCode::kFailedPrecondition, error);
   }
   return joined;

@@ -6,16 +6,19 @@
 // (the user namespace first, the mount namespace last, which also makes the
 // container's root its own) and forks once more, so that its child is inside
 // the container's pid namespace. That grandchild executes the static helper
-// (`lxcri-init exec`, apps/lxcri-init/exec_mode.h) from a descriptor opened on
-// the host, with the plan on fixed descriptors; the helper applies the user,
-// capabilities and seccomp and executes the program. The middle child exits
-// at once, so the process is reparented to the caller's subreaper (the
-// containerd shim, or `lxcri exec` waiting in the foreground), as with runc.
+// (`lxcri-init exec`, apps/lxcri-init/exec_mode.h) from a sealed in-memory
+// copy (a process in the container cannot write to it through /proc/PID/exe:
+// runc's CVE-2019-5736), with the plan on fixed descriptors; the helper
+// applies the user, capabilities and seccomp and executes the program. The
+// middle child exits at once, so the process is reparented to the caller's
+// subreaper (the containerd shim, or `lxcri exec` waiting in the
+// foreground), as with runc.
 //
-// Everything comes back over one socket (runtime/lxc/fd_channel.h): the
-// process's host pid from the middle child, the terminal's master from the
-// helper, "error <why>" from either. End of file after the pid means the
-// program runs.
+// Reports come back over two sockets (runtime/lxc/fd_channel.h): the middle
+// child's (the process's host pid, or why it failed), which the process
+// never holds, and the helper's (the terminal's master, "error <why>"; end
+// of file once the program runs). A helper that takes over 30 s (stopped by
+// something in the container) is killed.
 #pragma once
 
 #include <sys/types.h>

@@ -2,6 +2,8 @@
 // does the joining). The process is the one `exec --process` gave, or the
 // container's own with runc exec's flags applied; the container's seccomp
 // filter, compiled by `create`, applies to it as well.
+#include <signal.h>
+
 #include <cstring>
 
 #include "runtime/exec/join_container.h"
@@ -16,7 +18,20 @@ namespace runtime::lifecycle {
 using core::Error;
 using core::ErrorCode;
 
-core::Result<pid_t> exec(const RuntimeContext& ctx, const ExecRequest& req) {
+namespace {
+
+struct Prepared {
+  exec::JoinRequest join;
+  bool terminal = false;
+};
+
+// Everything exec needs from the container's record, read under its lock.
+// The lock is released before the process starts: the helper runs inside
+// the container, where a hostile process could stop it, and `kill` and
+// `delete` must still work then (a concurrent delete kills the helper with
+// the container's cgroup, and the init's start time guards against a
+// reused pid).
+core::Result<Prepared> prepare(const RuntimeContext& ctx, const ExecRequest& req) {
   auto opened = open_container(ctx, req.id);
   if (!opened) return opened.error();
   const state::ContainerDir& dir = opened.value().dir;
@@ -43,35 +58,51 @@ core::Result<pid_t> exec(const RuntimeContext& ctx, const ExecRequest& req) {
       !s) {
     return s.error();
   }
-  std::string seccomp_file = std::string(kInitDir) + "/" + lxc::kSeccompFile;
   std::string bpf;
   if (config.value().linux.seccomp) {
-    auto bytes = dir.read_file(seccomp_file);
+    auto bytes = dir.read_file(std::string(kInitDir) + "/" + lxc::kSeccompFile);
     if (!bytes) return bytes.error();
     bpf = std::move(bytes).value();
   }
   auto cgroups = cgroups_of(st.pid);
   if (!cgroups) return cgroups.error();
 
-  exec::JoinRequest join;
-  join.init_pid = st.pid;
-  join.init_start_time = st.pid_start_time;
-  join.cgroup_dirs = cgroups.value().dirs;
-  join.helper = ctx.init_binary;
-  join.plan = lxc::encode(process_plan(process, !bpf.empty()));
-  join.seccomp_bpf = bpf;
-  join.rlimits = process.rlimits;
-  join.oom_score_adj = process.oom_score_adj;
-  auto joined = exec::join_container(join);
+  Prepared out;
+  out.terminal = process.terminal;
+  out.join.init_pid = st.pid;
+  out.join.init_start_time = st.pid_start_time;
+  out.join.cgroup_dirs = cgroups.value().dirs;
+  out.join.helper = ctx.init_binary;
+  out.join.plan = lxc::encode(process_plan(process, !bpf.empty()));
+  out.join.seccomp_bpf = std::move(bpf);
+  out.join.rlimits = process.rlimits;
+  out.join.oom_score_adj = process.oom_score_adj;
+  return out;
+}
+
+}  // namespace
+
+core::Result<pid_t> exec(const RuntimeContext& ctx, const ExecRequest& req) {
+  auto prepared = prepare(ctx, req);
+  if (!prepared) return prepared.error();
+  auto joined = exec::join_container(prepared.value().join);
   if (!joined) return joined.error();
-  if (joined.value().terminal.valid()) {
-    auto s = deliver_terminal(joined.value().terminal.get(), req.console_socket, req.on_terminal);
-    if (!s) return s.error();
+  pid_t pid = joined.value().pid;
+  // The program runs already: a failure from here on must not leave it
+  // running behind an error.
+  core::Status delivered;
+  if (prepared.value().terminal && !joined.value().terminal.valid()) {
+    delivered = Error(ErrorCode::kInternal, "the process asked for a terminal and got none");
+  } else if (joined.value().terminal.valid()) {
+    delivered =
+        deliver_terminal(joined.value().terminal.get(), req.console_socket, req.on_terminal);
   }
-  if (!req.pid_file.empty()) {
-    if (auto s = write_pid_file(req.pid_file, joined.value().pid); !s) return s.error();
+  if (delivered && !req.pid_file.empty()) delivered = write_pid_file(req.pid_file, pid);
+  if (!delivered) {
+    ::kill(pid, SIGKILL);
+    return delivered.error();
   }
-  return joined.value().pid;
+  return pid;
 }
 
 }  // namespace runtime::lifecycle

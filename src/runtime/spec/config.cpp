@@ -498,7 +498,13 @@ const Namespace* Linux::find_namespace(std::string_view type) const {
   return nullptr;
 }
 
-core::Result<Config> parse_config(std::string_view bytes, const std::string& file) {
+namespace {
+
+// Parses `bytes` as JSON and reads it with `read` (a ConfigReader member);
+// every error names `file`.
+template <typename T>
+core::Result<T> parse_document(std::string_view bytes, const std::string& file,
+                               T (ConfigReader::*read)(const Node&)) {
   auto doc = oci::json::parse(bytes);
   if (!doc) {
     core::Error e = doc.error();
@@ -507,31 +513,23 @@ core::Result<Config> parse_config(std::string_view bytes, const std::string& fil
   }
   Reader r;
   Node root = r.root(doc.value());
-  Config config = ConfigReader(r).read(root);
+  T out = (ConfigReader(r).*read)(root);
   if (!r.ok()) {
     core::Error e = r.error();
     e.with_file(file);
     return e;
   }
-  return config;
+  return out;
+}
+
+}  // namespace
+
+core::Result<Config> parse_config(std::string_view bytes, const std::string& file) {
+  return parse_document(bytes, file, &ConfigReader::read);
 }
 
 core::Result<Process> parse_process(std::string_view bytes, const std::string& file) {
-  auto doc = oci::json::parse(bytes);
-  if (!doc) {
-    core::Error e = doc.error();
-    e.with_file(file);
-    return e;
-  }
-  Reader r;
-  Node root = r.root(doc.value());
-  Process process = ConfigReader(r).read_process_document(root);
-  if (!r.ok()) {
-    core::Error e = r.error();
-    e.with_file(file);
-    return e;
-  }
-  return process;
+  return parse_document(bytes, file, &ConfigReader::read_process_document);
 }
 
 core::Result<Config> load_config(const std::string& path) {

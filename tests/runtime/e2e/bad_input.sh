@@ -111,7 +111,7 @@ L delete w1
 check_clean w1
 
 step "unsupported commands and options say so"
-expect_exit 1 exec --process-label x w1 true
+expect_exit 255 exec --process-label x w1 true
 expect_error "SELinux"
 expect_exit 1 --systemd-cgroup list
 expect_error "systemd-cgroup"

@@ -58,6 +58,13 @@ bnd=$(awk '/^CapBnd/ {print $2}' "$work/out")
 (( (16#$bnd >> 21) & 1 )) || fail "CAP_SYS_ADMIN (21) not in the bounding set: $bnd"
 expect_line "NoNewPrivs:	1"
 
+step "options end at the id; the process holds none of the runtime's descriptors"
+exec_ok e1 -- echo -t --env x
+expect_line "-t --env x"
+exec_ok e1 ls -l /proc/self/fd
+if grep -E 'socket:|memfd:|pipe:|lxcri-init|/root/' "$work/out"; then fail "a runtime descriptor reached the process"; fi
+[[ $(grep -c ' -> ' "$work/out") -le 4 ]] || fail "unexpected descriptors: $(cat "$work/out")"
+
 step "--process: a whole process.json"
 cat >"$work/process.json" <<JSON
 {"args": ["sh", "-c", "echo \$ONLY; pwd; id -u"], "env": ["ONLY=this", "PATH=/bin"],
@@ -75,55 +82,60 @@ epid=$(cat "$work/exec.pid")
 [[ $(readlink /proc/"$epid"/ns/pid) == "$(readlink /proc/"$init"/ns/pid)" ]] || fail "not in the container's pid namespace"
 L ps --format json e1 | grep -q "$epid" || fail "ps does not list the exec'd process"
 
+step "a pid file that cannot be written fails exec and leaves no process behind"
+expect_exit 255 exec --detach --pid-file "$work/no-such-dir/pid" e1 sleep 77
+expect_error 'no-such-dir'
+if L ps e1 | grep -q 'sleep 77'; then fail "the process of a failed exec still runs"; fi
+
 step "concurrent execs on one container"
 for i in $(seq 8); do L exec e1 sh -c "echo run-$i" >"$work/c$i.out" 2>&1 & done
 wait
 for i in $(seq 8); do grep -qx "run-$i" "$work/c$i.out" || fail "exec $i: $(cat "$work/c$i.out")"; done
 
 step "bad requests fail clearly and change nothing"
-expect_exit 1 exec e1 /bin/no-such-program
+expect_exit 255 exec e1 /bin/no-such-program
 expect_error 'no-such-program'
-expect_exit 1 exec e1 no-such-program
+expect_exit 255 exec e1 no-such-program
 expect_error 'executable file not found in $PATH'
 touch "$bundle/rootfs/tmp/not-executable"
-expect_exit 1 exec e1 /tmp/not-executable
+expect_exit 255 exec e1 /tmp/not-executable
 expect_error 'Permission denied'
-expect_exit 1 exec e1
+expect_exit 255 exec e1
 expect_error 'name the program'
-expect_exit 1 exec --user nobody e1 true
+expect_exit 255 exec --user nobody e1 true
 expect_error 'UID or UID:GID'
-expect_exit 1 exec --env NOEQUALS e1 true
+expect_exit 255 exec --env NOEQUALS e1 true
 expect_error 'NAME=VALUE'
-expect_exit 1 exec --cap CAP_FLY e1 true
+expect_exit 255 exec --cap CAP_FLY e1 true
 expect_error "unknown capability 'CAP_FLY'"
-expect_exit 1 exec --cwd relative e1 true
+expect_exit 255 exec --cwd relative e1 true
 expect_error 'absolute'
-expect_exit 1 exec --cwd /no/such/dir e1 true
+expect_exit 255 exec --cwd /no/such/dir e1 true
 expect_error '/no/such/dir'
 echo '{"args": [], "cwd": "/"' >"$work/bad.json"
-expect_exit 1 exec --process "$work/bad.json" e1
+expect_exit 255 exec --process "$work/bad.json" e1
 expect_error "bad.json"
 echo '{"args": ["true"], "cwd": "relative", "user": {"uid": 0, "gid": 0}}' >"$work/bad.json"
-expect_exit 1 exec --process "$work/bad.json" e1
+expect_exit 255 exec --process "$work/bad.json" e1
 expect_error "field 'cwd'"
-expect_exit 1 exec --process "$work/missing.json" e1
+expect_exit 255 exec --process "$work/missing.json" e1
 expect_error "missing.json"
-expect_exit 1 exec --process "$work/process.json" e1 true
+expect_exit 255 exec --process "$work/process.json" e1 true
 expect_error 'either --process or a program'
-expect_exit 1 exec no-such-id true
+expect_exit 255 exec no-such-id true
 expect_error 'does not exist'
-expect_exit 1 exec --preserve-fds 2 e1 true
+expect_exit 255 exec --preserve-fds 2 e1 true
 expect_error 'preserve-fds'
 [[ $(state_field e1 status) == running ]] || fail "a failed exec changed the container"
 
 step "exec in a created, paused or stopped container is refused"
 L pause e1
-expect_exit 1 exec e1 true
+expect_exit 255 exec e1 true
 expect_error 'paused'
 L resume e1
 make_bundle "$work/b2"
 L create --bundle "$work/b2" e2
-expect_exit 1 exec e2 true
+expect_exit 255 exec e2 true
 expect_error 'start it first'
 L delete --force e2
 check_clean e2
@@ -133,6 +145,6 @@ L delete --force e1
 for _ in $(seq 100); do [[ -d /proc/$epid ]] || break; sleep 0.02; done
 [[ ! -d /proc/$epid ]] || fail "the exec'd process $epid outlived its container"
 check_clean e1
-expect_exit 1 exec e1 true
+expect_exit 255 exec e1 true
 expect_error 'does not exist'
 echo "ok: exec"

@@ -66,6 +66,12 @@ set -e
 [[ $rc -eq 4 ]] || { cat "$work/exec.out" >&2; fail "exec --tty exited $rc, expected 4"; }
 tr -d '\r' <"$work/exec.out" >"$work/out"
 expect_line "got piped"
+# Done when the process exits, even while a child it left holds the terminal.
+set +e
+echo | timeout 20 "$lxcri" --root "$root" exec --tty t3 sh -c 'trap "" HUP; sleep 60 & exit 3' >/dev/null
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "exec --tty with a background child exited $rc, expected 3 at once"
 # More input than the terminal holds, while the terminal echoes it back:
 # the copy must keep reading the program's output (a blocking copy
 # deadlocks), and every byte must arrive (the last line has no newline).
@@ -77,9 +83,9 @@ timeout 60 "$lxcri" --root "$root" exec --tty t3 wc -c <"$work/big.in" | tr -d '
   fail "exec --tty lost input: the program counted $(tail -n 1 "$work/big.out")"
 
 step "a terminal needs a receiver, and a console socket needs a terminal"
-expect_exit 1 exec --tty --detach t3 true
+expect_exit 255 exec --tty --detach t3 true
 expect_error 'console-socket'
-expect_exit 1 exec --console-socket "$work/console.sock" t3 true
+expect_exit 255 exec --console-socket "$work/console.sock" t3 true
 expect_error 'needs a terminal'
 L delete --force t3
 check_clean t3
