@@ -16,7 +16,7 @@
 
 #include "core/error.h"
 #include "graph/context.h"
-#include "graph/expr/expression.h"
+#include "rules/expr/expression.h"
 
 namespace {
 
@@ -65,12 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const graph::Context ctx = make_context();
   std::string_view source(reinterpret_cast<const char*>(data), size);
 
-  core::Result<graph::Expression> parsed = graph::Expression::parse(source);
+  core::Result<rules::Expression> parsed = rules::Expression::parse(source);
   if (!parsed.is_ok()) {
     check_error(source, parsed.error(), "parse");
     return 0;
   }
-  const graph::Expression& expr = parsed.value();
+  const rules::Expression& expr = parsed.value();
   if (expr.source() != source) fail(source, "source() differs from the parsed text");
 
   core::Result<graph::Json> value = expr.evaluate(ctx);

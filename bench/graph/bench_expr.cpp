@@ -8,7 +8,8 @@
 #include <string>
 
 #include "core/memory/allocation_tracker.h"
-#include "graph/expr/expression.h"
+#include "graph/context.h"
+#include "rules/expr/expression.h"
 
 namespace {
 
@@ -26,7 +27,7 @@ graph::Context sample_context() {
 void BM_ExprParse(benchmark::State& state) {
   const std::string source = "user.age >= 18 && amount * 1.2 > limit || tier in ['gold', 'vip']";
   for (auto _ : state) {
-    auto e = graph::Expression::parse(source);
+    auto e = rules::Expression::parse(source);
     benchmark::DoNotOptimize(e);
   }
   state.SetLabel(std::to_string(source.size()) + " chars");
@@ -35,7 +36,7 @@ BENCHMARK(BM_ExprParse);
 
 void eval_bench(benchmark::State& state, const char* source) {
   graph::Context ctx = sample_context();
-  graph::Expression e = graph::Expression::parse(source).value();
+  rules::Expression e = rules::Expression::parse(source).value();
   if (!e.evaluate_bool(ctx).value()) state.SkipWithError("the benchmark condition must be true");
   core::AllocationTracker tracker;
   for (auto _ : state) {

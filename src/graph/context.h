@@ -15,7 +15,8 @@
 //
 // for_each() visits keys in their first insertion order; to_json() gives a
 // JSON object, whose keys nlohmann::json keeps sorted. Not thread-safe: a
-// run guards its Context itself.
+// run guards its Context itself. It is the Scope (rules/expr/scope.h) the
+// graph's expressions read.
 #pragma once
 
 #include <cstddef>
@@ -28,12 +29,13 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "rules/expr/scope.h"
 
 namespace graph {
 
 using Json = nlohmann::json;
 
-class Context {
+class Context final : public rules::expr::Scope {
  public:
   Context() = default;
   Context(const Context& other) { *this = other; }
@@ -42,7 +44,7 @@ class Context {
   Context& operator=(Context&&) = default;
 
   // The value under `key`, or nullptr when the key is not set.
-  const Json* find(std::string_view key) const;
+  const Json* find(std::string_view key) const override;
   bool contains(std::string_view key) const { return find(key) != nullptr; }
 
   // Sets `key` to `value`, replacing what was there.

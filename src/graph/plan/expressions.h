@@ -10,10 +10,12 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "graph/expr/expression.h"
 #include "graph/model/graph_spec.h"
+#include "rules/expr/expression.h"
 
 namespace graph {
+
+using rules::Expression;
 
 // Parses the expression written at `source.pos`, in field `field` of node
 // `node_id` (empty for an edge rule), with the error placed in the file.

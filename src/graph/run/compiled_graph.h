@@ -29,14 +29,16 @@
 #include "core/thread/rw_spin_lock.h"
 #include "core/time/tick_clock.h"
 #include "graph/context.h"
-#include "graph/expr/expression.h"
 #include "graph/integrations/sqlite.h"
 #include "graph/model/graph_spec.h"
 #include "graph/run/circuit_breaker.h"
 #include "graph/run/node_cache.h"
 #include "graph/run/run_result.h"
+#include "rules/expr/expression.h"
 
 namespace graph {
+
+using rules::Expression;
 
 class CompiledGraph;
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "expr_test_util.h"
-#include "graph/expr/expression.h"
+#include "rules/expr/expression.h"
 
-namespace graph {
+namespace rules {
 namespace {
 
 const std::vector<std::string> kSeeds = {
@@ -64,7 +64,7 @@ bool tagged(const core::Error& e) {
 
 TEST(ExpressionRobustnessTest, RandomMutationsNeverCrash) {
   std::mt19937 rng(20240611);
-  Context ctx = testing_util::sample_context();
+  expr::ObjectScope ctx = testing_util::sample_context();
   int parsed = 0;
   int evaluated = 0;
   for (int i = 0; i < 5000; ++i) {
@@ -94,7 +94,7 @@ TEST(ExpressionRobustnessTest, RandomTokenSoupNeverCrashes) {
       "==",  "!=",  "<",    ">=",   "&&",   "||",   "in",  "not",  "and",  "or",      "1",    "0",
       "2.5", "'s'", "null", "true", "tags", "user", "age", "len(", "min(", "exists(", "nums", "i"};
   std::mt19937 rng(7);
-  Context ctx = testing_util::sample_context();
+  expr::ObjectScope ctx = testing_util::sample_context();
   for (int i = 0; i < 3000; ++i) {
     std::string source;
     int n = 1 + static_cast<int>(rng() % 30);
@@ -113,4 +113,4 @@ TEST(ExpressionRobustnessTest, RandomTokenSoupNeverCrashes) {
 }
 
 }  // namespace
-}  // namespace graph
+}  // namespace rules

@@ -1,4 +1,4 @@
-// graph/expr/functions.h: the built-in functions.
+// rules/expr/functions.h: the built-in functions.
 //
 // The set is closed: the parser resolves a name to a Function and checks its
 // arity once, so an unknown name or a wrong argument count is a load-time
@@ -10,10 +10,10 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "graph/expr/program.h"
-#include "graph/expr/value.h"
+#include "rules/expr/program.h"
+#include "rules/expr/value.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 struct FunctionInfo {
   std::string_view name;
@@ -32,4 +32,4 @@ std::string function_names();
 // wrong type. Not for kExists, which reads the Context itself (evaluator).
 core::Status call_function(Function fn, std::span<const Value> args, int column, Value& out);
 
-}  // namespace graph::expr
+}  // namespace rules::expr

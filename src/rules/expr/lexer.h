@@ -1,4 +1,4 @@
-// graph/expr/lexer.h: splits expression source into tokens.
+// rules/expr/lexer.h: splits expression source into tokens.
 //
 // The whole source is tokenized before parsing: expressions are short and a
 // token vector lets the parser look one token ahead (for `name(` and `not in`)
@@ -13,7 +13,7 @@
 
 #include "core/error.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 enum class TokenKind : uint8_t {
   kEnd,
@@ -64,4 +64,4 @@ core::Result<std::vector<Token>> tokenize(std::string_view source);
 // "end of expression" or the token's text in quotes, for messages.
 std::string describe(const Token& token);
 
-}  // namespace graph::expr
+}  // namespace rules::expr

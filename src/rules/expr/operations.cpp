@@ -1,12 +1,12 @@
-#include "graph/expr/operations.h"
+#include "rules/expr/operations.h"
 
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include "graph/expr/errors.h"
+#include "rules/expr/errors.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 namespace {
 
@@ -191,4 +191,4 @@ core::Status contains(const Json& haystack, const Json& needle, int column, std:
                                       "look in, got " + haystack.type_name());
 }
 
-}  // namespace graph::expr
+}  // namespace rules::expr

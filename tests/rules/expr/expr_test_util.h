@@ -1,4 +1,4 @@
-// Helpers shared by the expression tests: a fixed Context and one-line
+// Helpers shared by the expression tests: a fixed Scope of values and one-line
 // parse-and-evaluate calls that report the source on failure.
 #pragma once
 
@@ -7,26 +7,25 @@
 #include <string>
 #include <string_view>
 
-#include "graph/expr/expression.h"
+#include "rules/expr/expression.h"
 
-namespace graph::testing_util {
+namespace rules::testing_util {
 
-inline Context sample_context() {
-  Context c;
-  c.merge(Json::parse(R"({
+using expr::Json;
+
+inline expr::ObjectScope sample_context() {
+  return expr::ObjectScope(expr::Json::parse(R"({
     "amount": 150, "price": 12.5, "qty": 3, "tier": "gold", "name": "Ada", "flag": true,
     "nothing": null, "zero": 0, "big": 9223372036854775807, "huge": 18446744073709551615,
     "tags": ["a", "b", "c"], "nums": [4, 9, 1, 7], "empty": [],
     "user": {"age": 30, "name": "Bob", "address": {"city": "Oslo"}, "roles": ["admin"]},
     "order": {"items": [{"price": 5}, {"price": 8}, {"price": 11.5}]},
     "matrix": [[1, 2], [3, 4]], "i": 1, "key": "age"
-  })"))
-      .throw_if_error();
-  return c;
+  })"));
 }
 
 // Parses and evaluates `source`, failing the test (with the error) if either fails.
-inline Json eval(std::string_view source, const Context& ctx = sample_context()) {
+inline Json eval(std::string_view source, const expr::Scope& ctx = sample_context()) {
   core::Result<Expression> e = Expression::parse(source);
   if (!e.is_ok()) {
     ADD_FAILURE() << source << ": " << e.error().to_string();
@@ -51,7 +50,7 @@ inline core::Error parse_error(std::string_view source) {
 }
 
 // The error of evaluating `source`, which must parse and then fail.
-inline core::Error eval_error(std::string_view source, const Context& ctx = sample_context()) {
+inline core::Error eval_error(std::string_view source, const expr::Scope& ctx = sample_context()) {
   core::Result<Expression> e = Expression::parse(source);
   if (!e.is_ok()) {
     ADD_FAILURE() << source << ": " << e.error().to_string();
@@ -65,4 +64,4 @@ inline core::Error eval_error(std::string_view source, const Context& ctx = samp
   return r.error();
 }
 
-}  // namespace graph::testing_util
+}  // namespace rules::testing_util

@@ -1,12 +1,12 @@
-#include "graph/expr/functions.h"
+#include "rules/expr/functions.h"
 
 #include <cmath>
 #include <limits>
 
-#include "graph/expr/errors.h"
-#include "graph/expr/operations.h"
+#include "rules/expr/errors.h"
+#include "rules/expr/operations.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 namespace {
 
@@ -141,4 +141,4 @@ core::Status call_function(Function fn, std::span<const Value> args, int column,
   return expression_error(column, "internal: function is not callable here");
 }
 
-}  // namespace graph::expr
+}  // namespace rules::expr

@@ -1,4 +1,4 @@
-// graph/expr/operations.h: what the operators do to JSON values.
+// rules/expr/operations.h: what the operators do to JSON values.
 //
 // Shared by the evaluator and the functions (min/max order numbers the way
 // `<` does, contains() is `in`). Each returns E003 at `column`, naming the
@@ -9,10 +9,10 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "graph/context.h"
-#include "graph/expr/program.h"
+#include "rules/expr/program.h"
+#include "rules/expr/scope.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 // nlohmann::json keeps signed, unsigned and float numbers apart; the language
 // has int64 and double. Unsigned values above INT64_MAX become doubles.
@@ -40,4 +40,4 @@ int order(const Number& a, const Number& b);
 core::Status contains(const Json& haystack, const Json& needle, int column, std::string_view what,
                       bool& out);
 
-}  // namespace graph::expr
+}  // namespace rules::expr

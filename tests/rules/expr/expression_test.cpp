@@ -1,6 +1,6 @@
 // What valid expressions evaluate to: precedence, every operator and
 // function, int/float mixing, null handling, paths.
-#include "graph/expr/expression.h"
+#include "rules/expr/expression.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "expr_test_util.h"
 
-namespace graph {
+namespace rules {
 namespace {
 
 using testing_util::eval;
@@ -21,7 +21,7 @@ struct Case {
 };
 
 void check_cases(const std::vector<Case>& cases) {
-  Context ctx = sample_context();
+  expr::ObjectScope ctx = sample_context();
   for (const Case& c : cases) {
     Json got = eval(c.source, ctx);
     EXPECT_EQ(got, c.expected) << c.source << " gave " << got.dump();
@@ -188,7 +188,7 @@ TEST(ExpressionTest, PathsAndIndexing) {
 }
 
 TEST(ExpressionTest, KeywordsAreValidMemberNames) {
-  Context ctx;
+  expr::ObjectScope ctx;
   ctx.set("req", Json{{"in", 1}, {"not", 2}, {"null", 3}});
   EXPECT_EQ(eval("req.in + req.not + req.null", ctx), 6);
 }
@@ -239,7 +239,7 @@ TEST(ExpressionTest, Functions) {
 }
 
 TEST(ExpressionTest, EvaluateBoolReturnsTheCondition) {
-  Context ctx = sample_context();
+  expr::ObjectScope ctx = sample_context();
   core::Result<Expression> e = Expression::parse("amount > 100 && tier == \"gold\"");
   ASSERT_TRUE(e.is_ok()) << e.error().to_string();
   core::Result<bool> r = e.value().evaluate_bool(ctx);
@@ -270,7 +270,7 @@ TEST(ExpressionTest, CopiesShareTheTreeAndEvaluateConcurrently) {
   std::vector<int> good(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      Context ctx = sample_context();
+      expr::ObjectScope ctx = sample_context();
       for (int i = 0; i < 500; ++i)
         good[t] += copy.evaluate(ctx).value() == 63;
     });
@@ -282,7 +282,7 @@ TEST(ExpressionTest, CopiesShareTheTreeAndEvaluateConcurrently) {
 
 TEST(ExpressionTest, EvaluationReadsTheContextNotTheParseTimeState) {
   Expression e = Expression::parse("x * 2").value();
-  Context ctx;
+  expr::ObjectScope ctx;
   for (int i = 0; i < 5; ++i) {
     ctx.set("x", i);
     EXPECT_EQ(e.evaluate(ctx).value(), 2 * i);
@@ -297,4 +297,4 @@ TEST(ExpressionTest, WhitespaceIsFree) {
 }
 
 }  // namespace
-}  // namespace graph
+}  // namespace rules

@@ -1,14 +1,14 @@
-#include "graph/expr/evaluator.h"
+#include "rules/expr/evaluator.h"
 
 #include <array>
 #include <span>
 #include <string>
 
-#include "graph/expr/errors.h"
-#include "graph/expr/functions.h"
-#include "graph/expr/operations.h"
+#include "rules/expr/errors.h"
+#include "rules/expr/functions.h"
+#include "rules/expr/operations.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 namespace {
 
@@ -22,7 +22,7 @@ const Json& boolean(bool b) {
 
 class Evaluator {
  public:
-  Evaluator(const Program& program, const Context& ctx) : p_(program), ctx_(ctx) {}
+  Evaluator(const Program& program, const Scope& ctx) : p_(program), ctx_(ctx) {}
 
   core::Status eval(uint32_t index, Value& out) {
     const Node& n = p_.nodes[index];
@@ -229,13 +229,13 @@ class Evaluator {
   }
 
   const Program& p_;
-  const Context& ctx_;
+  const Scope& ctx_;
 };
 
 }  // namespace
 
-core::Status evaluate(const Program& program, const Context& ctx, Value& out) {
+core::Status evaluate(const Program& program, const Scope& ctx, Value& out) {
   return Evaluator(program, ctx).eval(program.root, out);
 }
 
-}  // namespace graph::expr
+}  // namespace rules::expr

@@ -1,4 +1,4 @@
-// graph/expr/program.h: an expression compiled into a flat tree.
+// rules/expr/program.h: an expression compiled into a flat tree.
 //
 // The parser appends nodes to one vector and children refer to each other by
 // index, so a compiled expression is a handful of vectors whatever its size:
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "graph/context.h"
+#include "rules/expr/scope.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 // The deepest tree the parser builds. Evaluation recurses once per level, so
 // this bounds its stack use; hostile input is refused rather than overflowing.
@@ -127,4 +127,4 @@ inline const char* op_symbol(Op op) {
   return "?";
 }
 
-}  // namespace graph::expr
+}  // namespace rules::expr

@@ -1,10 +1,13 @@
-// graph/expr/expression.h: the Logic Graph expression language.
+// rules/expr/expression.h: the expression language of Logic Graph and its
+// rules.
 //
-// Node conditions, edge rules and assignments are expressions over the run's
-// Context. An Expression is parsed once, when the graph loads, into a compact
+// Node conditions, edge rules and assignments are expressions over a Scope of
+// named values (scope.h): a graph run's Context, or a rule session's facts. An
+// Expression is parsed once, when the graph or rule file loads, into a compact
 // tree; evaluate() walks that tree and never re-reads the source. Copies share
 // the tree, so an Expression is cheap to copy and safe to evaluate from many
-// threads at once (each with its own Context).
+// threads at once (each with its own Scope). Below, "Context key" means a
+// top-level name of the Scope.
 //
 //   auto cond = Expression::parse("amount > 100 && user.tier in ['gold', 'vip']");
 //   core::Result<bool> ok = cond.value().evaluate_bool(ctx);
@@ -74,9 +77,12 @@
 #include <vector>
 
 #include "core/error.h"
-#include "graph/context.h"
+#include "rules/expr/scope.h"
 
-namespace graph {
+namespace rules {
+
+using expr::Json;
+using expr::Scope;
 
 namespace expr {
 struct Program;
@@ -90,10 +96,10 @@ class Expression {
   static core::Result<Expression> parse(std::string_view source);
 
   // Evaluates against `ctx`, never re-parsing.
-  core::Result<Json> evaluate(const Context& ctx) const;
+  core::Result<Json> evaluate(const Scope& ctx) const;
   // evaluate() for conditions: a result that is not a boolean is E003 naming
   // the type it got.
-  core::Result<bool> evaluate_bool(const Context& ctx) const;
+  core::Result<bool> evaluate_bool(const Scope& ctx) const;
 
   const std::string& source() const;
   // The top-level Context keys the expression reads (exists() arguments
@@ -106,4 +112,4 @@ class Expression {
   std::shared_ptr<const expr::Program> program_;
 };
 
-}  // namespace graph
+}  // namespace rules

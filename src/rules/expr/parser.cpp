@@ -1,4 +1,4 @@
-#include "graph/expr/parser.h"
+#include "rules/expr/parser.h"
 
 #include <algorithm>
 #include <initializer_list>
@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
-#include "graph/expr/errors.h"
-#include "graph/expr/functions.h"
-#include "graph/expr/lexer.h"
+#include "rules/expr/errors.h"
+#include "rules/expr/functions.h"
+#include "rules/expr/lexer.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 namespace {
 
@@ -412,4 +412,4 @@ core::Result<Program> parse_program(std::string_view source) {
   return program;
 }
 
-}  // namespace graph::expr
+}  // namespace rules::expr

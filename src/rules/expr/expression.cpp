@@ -1,14 +1,14 @@
-#include "graph/expr/expression.h"
+#include "rules/expr/expression.h"
 
 #include <utility>
 
-#include "graph/expr/errors.h"
-#include "graph/expr/evaluator.h"
-#include "graph/expr/parser.h"
-#include "graph/expr/program.h"
-#include "graph/expr/value.h"
+#include "rules/expr/errors.h"
+#include "rules/expr/evaluator.h"
+#include "rules/expr/parser.h"
+#include "rules/expr/program.h"
+#include "rules/expr/value.h"
 
-namespace graph {
+namespace rules {
 
 Expression::Expression(std::shared_ptr<const expr::Program> program)
     : program_(std::move(program)) {}
@@ -19,14 +19,14 @@ core::Result<Expression> Expression::parse(std::string_view source) {
   return Expression(std::make_shared<const expr::Program>(std::move(program).value()));
 }
 
-core::Result<Json> Expression::evaluate(const Context& ctx) const {
+core::Result<Json> Expression::evaluate(const Scope& ctx) const {
   expr::Value v;
   core::Status s = expr::evaluate(*program_, ctx, v);
   if (!s.is_ok()) return s.error();
   return v.release();
 }
 
-core::Result<bool> Expression::evaluate_bool(const Context& ctx) const {
+core::Result<bool> Expression::evaluate_bool(const Scope& ctx) const {
   expr::Value v;
   core::Status s = expr::evaluate(*program_, ctx, v);
   if (!s.is_ok()) return s.error();
@@ -45,4 +45,4 @@ const std::vector<std::string>& Expression::referenced_keys() const {
   return program_->keys;
 }
 
-}  // namespace graph
+}  // namespace rules

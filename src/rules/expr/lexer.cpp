@@ -1,11 +1,11 @@
-#include "graph/expr/lexer.h"
+#include "rules/expr/lexer.h"
 
 #include <charconv>
 #include <system_error>
 
-#include "graph/expr/errors.h"
+#include "rules/expr/errors.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 namespace {
 
@@ -217,4 +217,4 @@ std::string describe(const Token& token) {
   return "'" + std::string(token.text) + "'";
 }
 
-}  // namespace graph::expr
+}  // namespace rules::expr

@@ -1,4 +1,4 @@
-// graph/expr/value.h: an intermediate result while evaluating.
+// rules/expr/value.h: an intermediate result while evaluating.
 //
 // Most values an expression touches already exist: Context entries and the
 // literals of the compiled tree. A Value borrows those by pointer and owns
@@ -13,9 +13,9 @@
 #include <optional>
 #include <utility>
 
-#include "graph/context.h"
+#include "rules/expr/scope.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 // The null that missing members and fresh Values borrow.
 inline const Json kNullJson;
@@ -41,4 +41,4 @@ class Value {
   std::optional<Json> owned_;
 };
 
-}  // namespace graph::expr
+}  // namespace rules::expr

@@ -1,4 +1,4 @@
-// graph/expr/parser.h: builds a Program from source text.
+// rules/expr/parser.h: builds a Program from source text.
 //
 // A recursive-descent parser with precedence climbing for the binary
 // operators. Its recursion and the height of the tree it builds are both
@@ -9,12 +9,12 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "graph/expr/program.h"
+#include "rules/expr/program.h"
 
-namespace graph::expr {
+namespace rules::expr {
 
 // Compiles `source`; E003 with the column where it went wrong and what was
 // expected there.
 core::Result<Program> parse_program(std::string_view source);
 
-}  // namespace graph::expr
+}  // namespace rules::expr

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "expr_test_util.h"
-#include "graph/expr/expression.h"
+#include "rules/expr/expression.h"
 
-namespace graph {
+namespace rules {
 namespace {
 
 using testing_util::eval_error;
@@ -116,7 +116,7 @@ TEST(ExpressionErrorsTest, EvaluationErrorsNameTypesAndColumns) {
       {"contains(1, 1)", "E003", 1, "contains() needs an array, string or object"},
       {"exists(amount.x)", "E003", 15, "cannot read member 'x' of number"},
   };
-  Context ctx = sample_context();
+  expr::ObjectScope ctx = sample_context();
   ctx.set("x", 1);
   for (const ErrorCase& c : cases)
     expect_error(eval_error(c.source, ctx), c);
@@ -128,7 +128,7 @@ TEST(ExpressionErrorsTest, MissingKeySuggestsAGuard) {
 }
 
 TEST(ExpressionErrorsTest, EvaluateBoolNamesTheTypeItGot) {
-  Context ctx = sample_context();
+  expr::ObjectScope ctx = sample_context();
   core::Result<bool> r = Expression::parse("amount + 1").value().evaluate_bool(ctx);
   ASSERT_FALSE(r.is_ok());
   expect_error(r.error(), {"amount + 1", "E003", 1, "give a boolean, got number"});
@@ -189,4 +189,4 @@ TEST(ExpressionErrorsTest, OverlongSourceIsRefused) {
 }
 
 }  // namespace
-}  // namespace graph
+}  // namespace rules
