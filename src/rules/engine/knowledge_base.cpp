@@ -1,0 +1,68 @@
+#include "rules/engine/knowledge_base.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace rules::engine {
+namespace {
+
+// Retract("Name") with a literal name must name a rule of the set.
+core::Status check_retracts(const KnowledgeBase& kb, const std::vector<grl::Statement>& block,
+                            const grl::Rule& rule) {
+  for (const grl::Statement& st : block) {
+    if (const auto* branch = std::get_if<grl::IfElse>(&st.body)) {
+      if (auto s = check_retracts(kb, branch->then_branch, rule); !s) return s;
+      if (auto s = check_retracts(kb, branch->else_branch, rule); !s) return s;
+      continue;
+    }
+    const auto* call = std::get_if<grl::ActionCall>(&st.body);
+    if (call == nullptr || call->action != grl::Action::kRetract) continue;
+    // A literal's value needs no facts: evaluate it against an empty scope.
+    auto name = call->args[0].evaluate(expr::ObjectScope());
+    if (!name || !name.value().is_string()) continue;  // computed: checked when it runs
+    if (kb.find_rule(name.value().get<std::string>()) < 0) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         "rule \"" + rule.name + "\" retracts \"" +
+                             name.value().get<std::string>() +
+                             "\", which is not a rule of this file")
+          .with_file(kb.file(), st.pos.line, st.pos.column);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+KnowledgeBase::KnowledgeBase(grl::RuleSet rules) : set_(std::move(rules)) {
+  order_.resize(set_.rules.size());
+  std::iota(order_.begin(), order_.end(), size_t{0});
+  std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+    return set_.rules[a].salience > set_.rules[b].salience;
+  });
+  for (size_t i = 0; i < set_.rules.size(); ++i) {
+    by_name_.emplace(set_.rules[i].name, i);
+    for (const std::string& fact : set_.rules[i].when.referenced_keys())
+      readers_[fact].push_back(i);
+  }
+}
+
+core::Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::build(grl::RuleSet rules) {
+  std::shared_ptr<const KnowledgeBase> kb(new KnowledgeBase(std::move(rules)));
+  for (const grl::Rule& rule : kb->rules()) {
+    if (auto s = check_retracts(*kb, rule.then, rule); !s) return s.error();
+  }
+  return kb;
+}
+
+const std::vector<size_t>& KnowledgeBase::readers(const std::string& fact) const {
+  static const std::vector<size_t> kNone;
+  auto it = readers_.find(fact);
+  return it == readers_.end() ? kNone : it->second;
+}
+
+long KnowledgeBase::find_rule(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? -1 : static_cast<long>(it->second);
+}
+
+}  // namespace rules::engine
