@@ -60,8 +60,13 @@
 //               abs(number)
 //               lower(string) upper(string)   ASCII letters only
 //               contains(haystack, x)      same as `x in haystack`
+//               startswith(string, prefix)
+//               round(number[, digits])    half away from zero; an int stays one
+//               now()                      seconds since 1970 (UTC), a double
 //               exists(path) exists("key") false when the key is unset or the
 //                                          path leads to null, instead of E010
+//               GRL's names work too: Len Min Max Abs ToLower ToUpper Contains
+//               StartsWith Round Now; and `nil` is null.
 //               An unknown name or a wrong argument count is E003 at parse time.
 // Limits        sources up to 64 KiB; trees up to 256 levels deep; 16 arguments
 //               per call. Deeper input is E003, never a stack overflow.

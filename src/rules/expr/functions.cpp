@@ -1,5 +1,7 @@
 #include "rules/expr/functions.h"
 
+#include <time.h>
+
 #include <cmath>
 #include <limits>
 
@@ -11,11 +13,29 @@ namespace rules::expr {
 namespace {
 
 // Sorted by name, which is also the order function_names() lists them in.
+// The capitalized ones are GRL's names; messages use the first name of each.
 constexpr FunctionInfo kFunctions[] = {
-    {"abs", Function::kAbs, 1, 1},        {"contains", Function::kContains, 2, 2},
-    {"exists", Function::kExists, 1, 1},  {"len", Function::kLen, 1, 1},
-    {"lower", Function::kLower, 1, 1},    {"max", Function::kMax, 1, kMaxArgs},
-    {"min", Function::kMin, 1, kMaxArgs}, {"upper", Function::kUpper, 1, 1},
+    {"abs", Function::kAbs, 1, 1},
+    {"contains", Function::kContains, 2, 2},
+    {"exists", Function::kExists, 1, 1},
+    {"len", Function::kLen, 1, 1},
+    {"lower", Function::kLower, 1, 1},
+    {"max", Function::kMax, 1, kMaxArgs},
+    {"min", Function::kMin, 1, kMaxArgs},
+    {"now", Function::kNow, 0, 0},
+    {"round", Function::kRound, 1, 2},
+    {"startswith", Function::kStartsWith, 2, 2},
+    {"upper", Function::kUpper, 1, 1},
+    {"Abs", Function::kAbs, 1, 1},
+    {"Contains", Function::kContains, 2, 2},
+    {"Len", Function::kLen, 1, 1},
+    {"Max", Function::kMax, 1, kMaxArgs},
+    {"Min", Function::kMin, 1, kMaxArgs},
+    {"Now", Function::kNow, 0, 0},
+    {"Round", Function::kRound, 1, 2},
+    {"StartsWith", Function::kStartsWith, 2, 2},
+    {"ToLower", Function::kLower, 1, 1},
+    {"ToUpper", Function::kUpper, 1, 1},
 };
 
 core::Error argument_error(Function fn, const char* wanted, const Json& got, int column) {
@@ -91,6 +111,43 @@ core::Status change_case(Function fn, const Json& v, int column, Value& out) {
   return core::Status();
 }
 
+core::Status starts_with(const Json& s, const Json& prefix, int column, Value& out) {
+  if (!s.is_string() || !prefix.is_string()) {
+    return argument_error(Function::kStartsWith, "two strings", s.is_string() ? prefix : s, column);
+  }
+  out.own(s.get_ref<const std::string&>().starts_with(prefix.get_ref<const std::string&>()));
+  return core::Status();
+}
+
+core::Status round_to(std::span<const Value> args, int column, Value& out) {
+  Number n;
+  if (!as_number(args[0].get(), n)) {
+    return argument_error(Function::kRound, "a number", args[0].get(), column);
+  }
+  int64_t digits = 0;
+  if (args.size() == 2) {
+    const Json& d = args[1].get();
+    if (!d.is_number_integer() || d.get<int64_t>() < 0 || d.get<int64_t>() > 15) {
+      return expression_error(column, "round() takes 0 to 15 digits, got " + d.dump());
+    }
+    digits = d.get<int64_t>();
+  }
+  if (n.is_int) {
+    out.own(n.i);
+    return core::Status();
+  }
+  double scale = std::pow(10.0, static_cast<double>(digits));
+  out.own(std::round(n.d * scale) / scale);
+  return core::Status();
+}
+
+core::Status now(Value& out) {
+  timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  out.own(static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9);
+  return core::Status();
+}
+
 }  // namespace
 
 const FunctionInfo* find_function(std::string_view name) {
@@ -134,6 +191,12 @@ core::Status call_function(Function fn, std::span<const Value> args, int column,
       if (s.is_ok()) out.own(found);
       return s;
     }
+    case Function::kStartsWith:
+      return starts_with(args[0].get(), args[1].get(), column, out);
+    case Function::kRound:
+      return round_to(args, column, out);
+    case Function::kNow:
+      return now(out);
     case Function::kNone:
     case Function::kExists:
       break;

@@ -28,8 +28,8 @@ struct Keyword {
 };
 constexpr Keyword kKeywords[] = {
     {"true", TokenKind::kTrue}, {"false", TokenKind::kFalse}, {"null", TokenKind::kNull},
-    {"and", TokenKind::kAnd},   {"or", TokenKind::kOr},       {"not", TokenKind::kNot},
-    {"in", TokenKind::kIn},
+    {"nil", TokenKind::kNull},  {"and", TokenKind::kAnd},     {"or", TokenKind::kOr},
+    {"not", TokenKind::kNot},   {"in", TokenKind::kIn},
 };
 
 struct Punct {

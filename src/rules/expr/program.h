@@ -58,6 +58,9 @@ enum class Function : uint8_t {
   kUpper,
   kContains,
   kExists,
+  kStartsWith,
+  kRound,
+  kNow,
 };
 
 struct Node {
