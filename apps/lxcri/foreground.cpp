@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <initializer_list>
 #include <string>
 
@@ -23,11 +24,13 @@ volatile sig_atomic_t g_pending[NSIG] = {};
 volatile sig_atomic_t g_resized = 0;
 
 void forward_signal(int sig) {
+  int saved = errno;
   if (g_forward_to > 0) {
     ::kill(g_forward_to, sig);
   } else {
     g_pending[sig] = 1;  // passed on once the process exists
   }
+  errno = saved;
 }
 void note_resize(int) {
   g_resized = 1;
@@ -92,8 +95,12 @@ void proxy(int master, pid_t pid) {
   bool input_open = true, output_open = true;
   char last_input = '\n';
   char buf[16384];
+  // What the process wrote last; bounded, since a child it left behind may
+  // keep writing to the terminal forever.
   auto drain = [&] {
-    for (ssize_t n; (n = ::read(master, buf, sizeof buf)) > 0;) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    for (ssize_t n;
+         std::chrono::steady_clock::now() < until && (n = ::read(master, buf, sizeof buf)) > 0;) {
       if (output_open) output_open = write_all(STDOUT_FILENO, buf, n);
     }
   };

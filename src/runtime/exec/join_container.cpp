@@ -14,8 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "runtime/lxc/fd_channel.h"
@@ -37,9 +39,18 @@ constexpr std::pair<const char*, int> kNamespaces[] = {
     {"net", CLONE_NEWNET},   {"cgroup", CLONE_NEWCGROUP}, {"pid", CLONE_NEWPID},
     {"time", CLONE_NEWTIME}, {"mnt", CLONE_NEWNS}};
 
-// How long the helper may take from the fork to the program's execve; it
-// runs in the container, where a hostile process could stop it.
-constexpr int kHelperTimeoutMs = 30000;
+// How long an exec may take from the fork to the program's execve, all
+// stages together: they run in the container's cgroups, which a pause or a
+// hostile process could freeze or stop.
+constexpr auto kStartTimeout = std::chrono::seconds(30);
+
+// memfd_create's MFD_EXEC (Linux 6.3): asked for explicitly, an executable
+// memfd survives vm.memfd_noexec=1.
+constexpr unsigned kMfdExec = 0x0010U;
+
+// The descriptor limit before the middle child lowers RLIMIT_NOFILE, for
+// closing everything above the helper's descriptors without close_range.
+long g_fd_limit = 1024;
 
 // The descriptors lxcri-init's exec mode reads (apps/lxcri-init/exec_mode.h).
 constexpr int kPlanFd = 3, kSeccompFd = 4, kChannelFd = 5, kHelperFd = 6;
@@ -102,8 +113,16 @@ core::Result<UniqueFd> sealed_helper(const std::string& path) {
                  std::string("the init helper lxcri-init: ") + std::strerror(errno))
         .with_file(path);
   }
-  UniqueFd copy(
-      static_cast<int>(::syscall(SYS_memfd_create, "lxcri-init", MFD_CLOEXEC | MFD_ALLOW_SEALING)));
+  unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+  UniqueFd copy(static_cast<int>(::syscall(SYS_memfd_create, "lxcri-init", flags | kMfdExec)));
+  if (!copy.valid() && errno == EINVAL) {  // a kernel before 6.3
+    copy = UniqueFd(static_cast<int>(::syscall(SYS_memfd_create, "lxcri-init", flags)));
+  }
+  if (!copy.valid() && errno == EACCES) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "cannot make a sealed executable copy of lxcri-init: vm.memfd_noexec=2 "
+                 "forbids executable memfds in this pid namespace");
+  }
   if (!copy.valid()) return sys_failure("memfd_create");
   off_t offset = 0;
   while (offset < st.st_size) {
@@ -137,8 +156,7 @@ bool write_text(const std::string& path, const std::string& text) {
 // Closes every descriptor from `first` on.
 void close_from(int first) {
   if (::close_range(static_cast<unsigned>(first), ~0U, 0) == 0) return;
-  long max = ::sysconf(_SC_OPEN_MAX);  // kernels before 5.9
-  for (long fd = first; fd < (max > 0 ? max : 65536); ++fd)
+  for (long fd = first; fd < g_fd_limit; ++fd)  // kernels before 5.9
     ::close(static_cast<int>(fd));
 }
 
@@ -198,14 +216,23 @@ void close_from(int first) {
   ::_exit(0);
 }
 
-// Waits up to `ms` for `fd` to be readable; false on timeout.
-bool wait_readable(int fd, int ms) {
+// Waits until `fd` is readable or `deadline` passes; false on timeout.
+bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline) {
   pollfd p{fd, POLLIN, 0};
   for (;;) {
-    int n = ::poll(&p, 1, ms);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    int n = ::poll(&p, 1, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
     return n != 0;
   }
+}
+
+std::string timeout_message() {
+  return "the process did not start within " +
+         std::to_string(std::chrono::seconds(kStartTimeout).count()) +
+         " s (is the container paused or its processes stopped?)";
 }
 
 }  // namespace
@@ -234,12 +261,17 @@ core::Result<JoinedProcess> join_container(const JoinRequest& req) {
     return sys_failure("socketpair");
   }
   UniqueFd report_ours(rv[0]), report_theirs(rv[1]);
+  g_fd_limit = std::max(::sysconf(_SC_OPEN_MAX), 1024L);
+  auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   pid_t parent = ::getpid();
   pid_t middle = ::fork();
   if (middle < 0) return sys_failure("fork");
   if (middle == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
+    // Not dumpable, and neither is the child it forks into the container:
+    // until the helper runs, /proc/PID/exe is the host's lxcri.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     join_and_fork(req, namespaces.value(), plan.value().get(), seccomp.value().get(), theirs.get(),
                   helper.value().get(), report_theirs.get());
   }
@@ -250,10 +282,16 @@ core::Result<JoinedProcess> join_container(const JoinRequest& req) {
   JoinedProcess joined;
   std::string error, line;
   int fd = -1;
-  if (lxc::receive_line(report_ours.get(), line, fd)) {
+  if (!wait_readable(report_ours.get(), deadline)) {
+    ::kill(middle, SIGKILL);  // our child: its pid cannot be reused before we reap it
+    error = timeout_message();
+  } else if (lxc::receive_line(report_ours.get(), line, fd)) {
     UniqueFd ignored(fd);
     if (line.starts_with("pid ")) {
       std::from_chars(line.data() + 4, line.data() + line.size(), joined.pid);
+      // Signals from here on go through a pidfd, never to a pid that the
+      // process's reaper may have freed for reuse.
+      joined.pidfd = UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, joined.pid, 0)));
     } else {
       error = line.starts_with("error ") ? line.substr(6) : "unexpected message: " + line;
     }
@@ -267,8 +305,8 @@ core::Result<JoinedProcess> join_container(const JoinRequest& req) {
   // The helper: the terminal when asked for, an error, or end of file when
   // the program runs.
   for (;;) {
-    if (!wait_readable(ours.get(), kHelperTimeoutMs)) {
-      error = "the process did not start within " + std::to_string(kHelperTimeoutMs / 1000) + " s";
+    if (!wait_readable(ours.get(), deadline)) {
+      error = timeout_message();
       break;
     }
     if (!lxc::receive_line(ours.get(), line, fd)) break;
@@ -281,10 +319,16 @@ core::Result<JoinedProcess> join_container(const JoinRequest& req) {
     }
   }
   if (!error.empty()) {
-    ::kill(joined.pid, SIGKILL);
+    kill_process(joined);
     return Error(ErrorCode::kFailedPrecondition, error);
   }
   return joined;
+}
+
+void kill_process(const JoinedProcess& process) {
+  if (process.pidfd.valid()) {
+    ::syscall(SYS_pidfd_send_signal, process.pidfd.get(), SIGKILL, nullptr, 0);
+  }
 }
 
 }  // namespace runtime::exec

@@ -17,8 +17,12 @@
 // Reports come back over two sockets (runtime/lxc/fd_channel.h): the middle
 // child's (the process's host pid, or why it failed), which the process
 // never holds, and the helper's (the terminal's master, "error <why>"; end
-// of file once the program runs). A helper that takes over 30 s (stopped by
-// something in the container) is killed.
+// of file once the program runs). An exec that takes over 30 s in all
+// (frozen or stopped by something in the container) is killed. The residual
+// risk: between the fork into the pid namespace and the helper's execve the
+// process runs the host's lxcri, not dumpable, so only a process with
+// CAP_SYS_PTRACE in the host's user namespace (a privileged container) could
+// reach its /proc/PID/exe.
 #pragma once
 
 #include <sys/types.h>
@@ -47,9 +51,13 @@ struct JoinRequest {
 
 struct JoinedProcess {
   pid_t pid = 0;                  // on the host
+  oci::store::UniqueFd pidfd;     // the process, for signals that never hit a reused pid
   oci::store::UniqueFd terminal;  // the pty's master, when the plan asks for one
 };
 
 core::Result<JoinedProcess> join_container(const JoinRequest& request);
+
+// SIGKILL through the pidfd (nothing when the process is already gone).
+void kill_process(const JoinedProcess& process);
 
 }  // namespace runtime::exec

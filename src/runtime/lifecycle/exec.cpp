@@ -2,7 +2,6 @@
 // does the joining). The process is the one `exec --process` gave, or the
 // container's own with runc exec's flags applied; the container's seccomp
 // filter, compiled by `create`, applies to it as well.
-#include <signal.h>
 
 #include <cstring>
 
@@ -99,7 +98,7 @@ core::Result<pid_t> exec(const RuntimeContext& ctx, const ExecRequest& req) {
   }
   if (delivered && !req.pid_file.empty()) delivered = write_pid_file(req.pid_file, pid);
   if (!delivered) {
-    ::kill(pid, SIGKILL);
+    exec::kill_process(joined.value());
     return delivered.error();
   }
   return pid;

@@ -87,6 +87,14 @@ expect_exit 255 exec --tty --detach t3 true
 expect_error 'console-socket'
 expect_exit 255 exec --console-socket "$work/console.sock" t3 true
 expect_error 'needs a terminal'
+# A child left behind that writes to the terminal forever: exec still ends
+# with the process (its last output is read for a bounded time).
+set +e
+echo | timeout 20 "$lxcri" --root "$root" exec --tty t3 \
+  sh -c '(trap "" HUP; while :; do echo spam; done) & sleep 0.3; exit 3' | tail -c 100 >/dev/null
+rc=${PIPESTATUS[1]}
+set -e
+[[ $rc -eq 3 ]] || fail "exec --tty with a child writing forever exited $rc, expected 3"
 L delete --force t3
 check_clean t3
 expect_exit 1 create --bundle "$bundle" --console-socket "$work/console.sock" t4
