@@ -7,6 +7,7 @@
 //   lgraph validate FILE                          check a graph; exit 1 on any error
 //   lgraph dry-run FILE                           the execution plan: layers, parallelism
 //   lgraph visualize FILE --format ascii|dot|mermaid
+//   lgraph rules check|run FILE.grl ...            GRL rules on their own (rules_command.h)
 //
 // Errors go to stderr as "[E006] file:line:col: node 'x': message" with a
 // suggestion line where there is one; any error exits 1.
@@ -29,6 +30,7 @@
 #include "graph/plan/plan.h"
 #include "graph/plan/render.h"
 #include "graph/run/graph_runner.h"
+#include "rules_command.h"
 
 namespace {
 
@@ -274,7 +276,10 @@ int main(int argc, char** argv) {
   visualize_cmd->add_option("--format", format, "ascii, dot or mermaid")
       ->check(CLI::IsMember({"ascii", "dot", "mermaid"}));
 
+  lgraph::RulesCommand rules(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (rules.parsed()) return rules.run();
   if (run_cmd->parsed()) return run(file, run_options);
   if (profile_cmd->parsed()) return profile(file, run_options, profile_runs);
   if (validate_cmd->parsed()) return validate(file);
