@@ -28,6 +28,8 @@
 #include <variant>
 #include <vector>
 
+#include "rules/engine/knowledge_base.h"
+
 namespace graph {
 
 // A place in a graph file; line and column are 1-based (columns count bytes),
@@ -87,9 +89,16 @@ using GraphRef = std::shared_ptr<const GraphSpec>;
 
 // Passes when `condition` holds (always, when absent), then sets each `set`
 // key to its expression's value, in order.
+//
+// Or, with `rules: FILE.grl` (relative to the graph file) or inline `grl: |`,
+// runs GRL rules (rules/engine/session.h): every fact the rules use is the
+// Context key of the same name, every fact the rules changed is written back
+// to it, and <id>_result is {"firings": N, "fired": [rule, ...], "log": [...]}.
+// The rules are parsed and checked when the graph loads.
 struct RuleFields {
   std::optional<ExprSource> condition;
   std::vector<std::pair<std::string, ExprSource>> set;
+  std::shared_ptr<const rules::engine::KnowledgeBase> rules;
 };
 
 // Runs `query` with its `?`/`$1` parameters bound to the Context values of

@@ -1,5 +1,7 @@
 #include "graph/model/loader.h"
 
+#include "rules/grl/grl_parser.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -29,7 +31,7 @@ constexpr std::string_view kEdgeFields[] = {"from", "to", "rule"};
 constexpr std::string_view kCommonFields[] = {"node_type", "on_error", "timeout_ms", "cache"};
 
 // The fields of each kind besides the common ones, in NodeKind order.
-constexpr std::string_view kRuleFields[] = {"condition", "set"};
+constexpr std::string_view kRuleFields[] = {"condition", "set", "rules", "grl"};
 constexpr std::string_view kDbFields[] = {"database", "query", "params"};
 constexpr std::string_view kConditionalFields[] = {"condition", "on_true", "on_false"};
 constexpr std::string_view kSubgraphFields[] = {"graph", "input_mapping", "output_mapping"};
@@ -184,6 +186,8 @@ class Parser {
   core::Result<GraphRef> subgraph(const Where& where, const YAML::Node& value);
   core::Result<GraphRef> include(const Where& where, const YAML::Node& value);
   std::string resolve_database(const std::string& database) const;
+  // A file a field names, relative to the graph file's directory.
+  std::string resolve_path(const std::string& file) const;
 
   // The kind-specific fields; false when `name` is not a field of the kind.
   core::Result<bool> field(const Where& w, std::string_view name, const YAML::Node& v,
@@ -471,7 +475,17 @@ core::Status Parser::check_required(const Where& node_where, const YAML::Node& k
     case NodeKind::kAi:
       if (std::get<AiFields>(node.fields).prompt.empty()) return missing("prompt");
       break;
-    case NodeKind::kRule:
+    case NodeKind::kRule: {
+      const auto& f = std::get<RuleFields>(node.fields);
+      const char* which = value.IsMap() && value["grl"] ? "grl" : "rules";
+      if (f.rules && (f.condition || !f.set.empty())) {
+        return conflict(which, "give either GRL rules or condition/set, not both");
+      }
+      if (f.rules && node.cache) {
+        return conflict(which, "a RuleNode with GRL rules cannot be cached yet");
+      }
+      break;
+    }
     case NodeKind::kGrpc:
       break;
   }
@@ -564,17 +578,34 @@ core::Result<GraphRef> Parser::include(const Where& where, const YAML::Node& val
   return loaded;
 }
 
-std::string Parser::resolve_database(const std::string& database) const {
-  if (database == ":memory:" || database.find("://") != std::string::npos) return database;
-  fs::path path = database;
+std::string Parser::resolve_path(const std::string& file) const {
+  fs::path path = file;
   if (path.is_relative() && !base_dir_.empty()) path = base_dir_ / path;
   return path.lexically_normal().string();
+}
+
+std::string Parser::resolve_database(const std::string& database) const {
+  if (database == ":memory:" || database.find("://") != std::string::npos) return database;
+  return resolve_path(database);
 }
 
 core::Result<bool> Parser::field(const Where& w, std::string_view name, const YAML::Node& v,
                                  RuleFields& f) {
   if (name == "condition") {
     LX_READ(f.condition, read_expr(w, v));
+  } else if (name == "rules" || name == "grl") {
+    if (f.rules) {
+      return w.error(GraphErrorCode::kConfiguration, "give either 'rules' or 'grl', not both", v);
+    }
+    auto text = read_string(w, v);
+    if (!text) return text.error();
+    auto set = name == "grl" ? rules::grl::parse_grl(
+                                   text.value(), source_.name() + " (grl of node '" + w.node + "')")
+                             : rules::grl::load_grl(resolve_path(text.value()));
+    if (!set) return core::Error(set.error()).with_node(w.node);
+    auto kb = rules::engine::KnowledgeBase::build(std::move(set).value());
+    if (!kb) return core::Error(kb.error()).with_node(w.node);
+    f.rules = std::move(kb).value();
   } else if (name == "set") {
     if (!v.IsMap()) {
       return w.error(GraphErrorCode::kConfiguration,

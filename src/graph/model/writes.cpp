@@ -15,6 +15,10 @@ class NamedKeys {
     if (const auto* rule = std::get_if<RuleFields>(&node.fields)) {
       for (const auto& [key, expr] : rule->set)
         out.push_back(key);
+      if (rule->rules) {
+        const auto& facts = rule->rules->facts_assigned();
+        out.insert(out.end(), facts.begin(), facts.end());
+      }
     } else if (const auto* sub = std::get_if<SubgraphFields>(&node.fields)) {
       for (const auto& [child_key, parent_key] : sub->output_mapping)
         out.push_back(parent_key);

@@ -6,7 +6,7 @@
 // named keys back to the parent's Context. Both need the keys a node may
 // write, known before anything runs:
 //   every node        <id>_result, <id>_error
-//   RuleNode          its `set` keys
+//   RuleNode          its `set` keys, or the facts its GRL rules assign to
 //   SubgraphNode      its output_mapping targets (parent keys)
 //   TryCatchNode      the keys its try and catch bodies pass out
 //   RetryNode         the keys its body passes out (a retried `node:` writes its own)

@@ -77,6 +77,7 @@ core::Status CompiledGraph::compile_nodes(CompileBudget& budget) {
       return compile_expression(src, spec.id, field);
     };
     if (const auto* rule = std::get_if<RuleFields>(&spec.fields)) {
+      node.rules = rule->rules.get();
       if (rule->condition) {
         auto c = compile(*rule->condition, "condition");
         if (!c.is_ok()) return c.error();

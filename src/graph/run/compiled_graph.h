@@ -74,6 +74,7 @@ struct CompiledNode {
   std::vector<OutgoingRule> outgoing_rules;
   std::optional<Expression> condition;                  // Rule, Conditional
   std::vector<std::pair<ContextKey, Expression>> sets;  // Rule
+  const rules::engine::KnowledgeBase* rules = nullptr;  // Rule with GRL rules: the spec's
   SqliteDatabase* database = nullptr;                   // DB: owned by the graph
   // Subgraph's graph; Loop's, Retry's and CircuitBreaker's body; TryCatch's try.
   std::unique_ptr<CompiledGraph> child;
@@ -189,6 +190,7 @@ class CompiledGraph {
   // What the node's kind does; writes its results into the Context.
   core::Status execute(RunState& state, uint32_t index) const;
   core::Status execute_rule(RunState& state, const CompiledNode& node) const;
+  core::Status execute_grl(RunState& state, const CompiledNode& node) const;
   core::Status apply_sets(RunState& state, const CompiledNode& node) const;
   core::Status execute_conditional(RunState& state, uint32_t index) const;
   core::Status execute_db(RunState& state, const CompiledNode& node) const;

@@ -6,10 +6,12 @@
 #include "graph/graph_error.h"
 #include "graph/run/compiled_graph.h"
 #include "graph/run/node_support.h"
+#include "rules/engine/session.h"
 
 namespace graph {
 
 core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& node) const {
+  if (node.rules != nullptr) return execute_grl(state, node);
   bool passed = true;
   if (node.condition) {
     auto lock = state.read_lock();
@@ -38,6 +40,32 @@ core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& no
     auto lock = state.write_lock();
     state.context->set(key.slot, std::move(value).value());
   }
+  return core::Status();
+}
+
+// GRL rules over the Context keys they name (RuleFields says how).
+[[gnu::noinline]] core::Status CompiledGraph::execute_grl(RunState& state,
+                                                          const CompiledNode& node) const {
+  rules::engine::Session session(std::get<RuleFields>(node.spec->fields).rules);
+  {
+    auto lock = state.read_lock();
+    for (const std::string& fact : node.rules->facts_used()) {
+      if (const Json* value = state.context->find(fact)) session.set_fact(fact, *value);
+    }
+  }
+  rules::engine::RunOptions options;
+  options.trace = true;  // for the names of the rules that fired
+  auto run = session.run(options);
+  if (!run.is_ok()) return core::Error(run.error()).with_field("rules");
+  Json fired = Json::array();
+  for (const auto& firing : run.value().trace)
+    fired.push_back(firing.rule);
+  auto lock = state.write_lock();
+  for (const std::string& fact : run.value().changed_facts)
+    state.context->set(fact, *session.facts().find(fact));
+  state.context->set(node.result_slot, Json{{"firings", run.value().firings},
+                                            {"fired", std::move(fired)},
+                                            {"log", run.value().log}});
   return core::Status();
 }
 

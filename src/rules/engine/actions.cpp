@@ -13,10 +13,14 @@ core::Error plain(std::string message) {
   return core::Error(core::ErrorCode::kInvalidArgument, std::move(message));
 }
 
-void note_changed(Effects& fx, const std::string& fact) {
-  if (std::find(fx.changed.begin(), fx.changed.end(), fact) == fx.changed.end()) {
-    fx.changed.push_back(fact);
-  }
+void add_unique(std::vector<std::string>& to, const std::string& s) {
+  if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
+}
+
+// `path` is "Fact.Field" for an assignment, "Fact" for Update and Changed.
+void note_changed(Effects& fx, const std::string& fact, const std::string& path) {
+  add_unique(fx.changed, fact);
+  add_unique(fx.changed_paths, path);
 }
 
 const char* type_name(const Json& v) {
@@ -59,7 +63,7 @@ core::Status assign(const grl::Assignment& a, expr::ObjectScope& facts, Effects&
     if (auto s = expr::arithmetic(op, *current, value.value(), 1, out); !s) return s;
     *current = std::move(out);
   }
-  note_changed(fx, a.fact);
+  note_changed(fx, a.fact, a.fact + "." + a.fields.front());
   return {};
 }
 
@@ -82,7 +86,7 @@ core::Status act(const grl::ActionCall& call, expr::ObjectScope& facts, Effects&
     case grl::Action::kChanged:
       if (auto s = fact_name_arg(call, facts, name); !s) return s;
       if (facts.find(name) == nullptr) return plain("fact '" + name + "' is not set");
-      note_changed(fx, name);
+      note_changed(fx, name, name);
       return {};
     case grl::Action::kRetract:
       if (auto s = fact_name_arg(call, facts, name); !s) return s;

@@ -19,8 +19,9 @@
 namespace rules::engine {
 
 struct Effects {
-  std::vector<std::string> changed;    // fact names, each once
-  std::vector<std::string> retracted;  // rule names
+  std::vector<std::string> changed;        // fact names, each once
+  std::vector<std::string> changed_paths;  // "Fact.Field" (assignments) or "Fact", each once
+  std::vector<std::string> retracted;      // rule names
   bool complete = false;
   std::vector<std::string> log;
 };

@@ -31,6 +31,34 @@ core::Status check_retracts(const KnowledgeBase& kb, const std::vector<grl::Stat
   return {};
 }
 
+void add_unique(std::vector<std::string>& to, const std::string& name) {
+  if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(name);
+}
+
+// The facts a block's expressions read and its assignments write.
+void collect_facts(const std::vector<grl::Statement>& block, std::vector<std::string>& used,
+                   std::vector<std::string>& assigned) {
+  auto reads = [&used](const Expression& e) {
+    for (const std::string& name : e.referenced_keys())
+      add_unique(used, name);
+  };
+  for (const grl::Statement& st : block) {
+    if (const auto* a = std::get_if<grl::Assignment>(&st.body)) {
+      add_unique(used, a->fact);
+      add_unique(assigned, a->fact);
+      reads(a->value);
+    } else if (const auto* call = std::get_if<grl::ActionCall>(&st.body)) {
+      for (const Expression& arg : call->args)
+        reads(arg);
+    } else {
+      const auto& branch = std::get<grl::IfElse>(st.body);
+      reads(branch.condition);
+      collect_facts(branch.then_branch, used, assigned);
+      collect_facts(branch.else_branch, used, assigned);
+    }
+  }
+}
+
 }  // namespace
 
 KnowledgeBase::KnowledgeBase(grl::RuleSet rules) : set_(std::move(rules)) {
@@ -41,9 +69,15 @@ KnowledgeBase::KnowledgeBase(grl::RuleSet rules) : set_(std::move(rules)) {
   });
   for (size_t i = 0; i < set_.rules.size(); ++i) {
     by_name_.emplace(set_.rules[i].name, i);
-    for (const std::string& fact : set_.rules[i].when.referenced_keys())
-      readers_[fact].push_back(i);
+    for (const std::string& path : set_.rules[i].when.read_paths()) {
+      std::string fact = path.substr(0, path.find('.'));
+      readers_[fact].emplace_back(path, i);
+      add_unique(facts_used_, fact);
+    }
+    collect_facts(set_.rules[i].then, facts_used_, facts_assigned_);
   }
+  std::sort(facts_used_.begin(), facts_used_.end());
+  std::sort(facts_assigned_.begin(), facts_assigned_.end());
 }
 
 core::Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::build(grl::RuleSet rules) {
@@ -52,12 +86,6 @@ core::Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::build(grl::Rul
     if (auto s = check_retracts(*kb, rule.then, rule); !s) return s.error();
   }
   return kb;
-}
-
-const std::vector<size_t>& KnowledgeBase::readers(const std::string& fact) const {
-  static const std::vector<size_t> kNone;
-  auto it = readers_.find(fact);
-  return it == readers_.end() ? kNone : it->second;
 }
 
 long KnowledgeBase::find_rule(const std::string& name) const {

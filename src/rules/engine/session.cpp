@@ -73,12 +73,12 @@ core::Result<RunResult> Session::run(const RunOptions& options) {
     fired[chosen] = 1;
     recent.push_back(chosen);
     if (recent.size() > 100) recent.pop_front();
-    for (const std::string& fact : fx.changed) {
-      for (size_t r : kb.readers(fact)) {
-        if (r == chosen && rule.no_loop) continue;
+    for (const std::string& path : fx.changed_paths) {
+      kb.for_each_reader(path, [&](size_t r) {
+        if (r == chosen && rule.no_loop) return;
         dirty[r] = 1;
         fired[r] = 0;
-      }
+      });
     }
     for (const std::string& name : fx.retracted) {
       long r = kb.find_rule(name);
@@ -95,6 +95,10 @@ core::Result<RunResult> Session::run(const RunOptions& options) {
           {result.firings, rule.name, rule.salience, rule.when.source(), fx.changed, fx.retracted});
     }
     result.log.insert(result.log.end(), fx.log.begin(), fx.log.end());
+    for (const std::string& fact : fx.changed) {
+      auto& all = result.changed_facts;
+      if (std::find(all.begin(), all.end(), fact) == all.end()) all.push_back(fact);
+    }
     if (fx.complete) {
       result.completed = true;
       return result;

@@ -6,15 +6,19 @@
 //   1. Every rule whose condition holds is on the agenda; the rule with the
 //      highest salience fires (ties: the one declared first).
 //   2. Firing runs its `then` block (actions.h). A rule that fired is not on
-//      the agenda again until a fact its condition reads changes; a change
-//      re-evaluates only the rules that read that fact.
+//      the agenda again until something its condition reads changes; a
+//      change re-evaluates only the rules that read it. Reads and changes are
+//      tracked per field where the rules name one: a rule reading Order.Qty
+//      is not woken by an assignment to Order.Total, but Update("Order")
+//      wakes every rule that reads Order.
 //   3. A `no-loop` rule is not put back by changes it made itself.
 //      Retract("R") takes R off the agenda for the rest of the run.
 //      Complete() ends the run once the firing rule's block is done.
 //   4. The run ends when the agenda is empty. More than `max_firings` firings
 //      is an error naming the rules that kept firing.
 //
-// A fact changes when a rule assigns to it or names it in Update or Changed.
+// A fact changes when a rule assigns to one of its fields (that field) or
+// names it in Update or Changed (all of it).
 // Errors (a condition or action that fails) name the rule, the file, line
 // and column, and what failed; the facts are left as the failing rule left
 // them. One Session is used by one thread; any number of Sessions may share a
@@ -53,7 +57,8 @@ struct RunResult {
   size_t firings = 0;
   bool completed = false;  // ended by Complete()
   std::vector<Firing> trace;
-  std::vector<std::string> log;  // Log() lines, in order
+  std::vector<std::string> log;            // Log() lines, in order
+  std::vector<std::string> changed_facts;  // every fact a firing changed, each once
 };
 
 class Session {

@@ -110,6 +110,10 @@ class Expression {
   // The top-level Context keys the expression reads (exists() arguments
   // included), in first-use order: for validation and dry runs.
   const std::vector<std::string>& referenced_keys() const;
+  // The same, one level finer where the source allows: `Order.Total > 0`
+  // reads "Order.Total", `Order == null` or `len(Order)` reads "Order". A
+  // rule engine re-evaluates a condition only when one of these changed.
+  const std::vector<std::string>& read_paths() const;
 
  private:
   explicit Expression(std::shared_ptr<const expr::Program> program);

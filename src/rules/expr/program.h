@@ -76,7 +76,10 @@ struct Program {
   std::string source;
   std::vector<Node> nodes;
   std::vector<Json> literals;
-  std::vector<std::string> keys;   // top-level Context keys, in first-use order
+  std::vector<std::string> keys;  // top-level Context keys, in first-use order
+  // What the expression reads, as finely as the source says: "key.member"
+  // for a member read straight off a key, "key" for any other use of it.
+  std::vector<std::string> read_paths;
   std::vector<std::string> names;  // member names after '.'
   std::vector<uint32_t> args;      // operands of calls and array literals
   uint32_t root = 0;

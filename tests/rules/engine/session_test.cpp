@@ -116,6 +116,32 @@ TEST(Session, ARuleFiresAgainOnlyWhenWhatItReadsChanges) {
   EXPECT_EQ(again.fact("Audit")["count"], 2);
 }
 
+TEST(Session, ChangesAreTrackedPerFieldAndUpdateWakesTheWholeFact) {
+  // Reads Order.Qty, writes Order.Total: no loop, without no-loop.
+  RulesRun field("rule T { when Order.Qty > 0 then Order.Total = Order.Qty * 2; }",
+                 R"({"Order": {"Qty": 4}})");
+  ASSERT_FALSE(field.error) << field.error->to_string();
+  EXPECT_EQ(field.result.firings, 1u);
+  EXPECT_EQ(field.fact("Order")["Total"], 8);
+  // Update("Order") wakes a rule reading Order.Qty again (here: until it retracts itself).
+  RulesRun whole(R"(
+    rule T salience 5 { when Order.Qty > 0 then Order.Count += 1; }
+    rule U { when Order.Count == 1 then Update("Order"); }
+    rule Stop salience 9 { when Order.Count >= 2 then Retract("T"); Retract("U"); }
+  )",
+                 R"({"Order": {"Qty": 1, "Count": 0}})");
+  ASSERT_FALSE(whole.error) << whole.error->to_string();
+  EXPECT_EQ(fired(whole.result), (std::vector<std::string>{"T", "U", "T", "Stop"}));
+  // A condition that uses the whole fact is woken by any field of it.
+  RulesRun any(R"(
+    rule Size salience 1 { when len(Order) == 2 then Log("two fields"); }
+    rule Add salience 5 { when Order.A == 1 then Order.B = 2; }
+  )",
+               R"({"Order": {"A": 1}})");
+  ASSERT_FALSE(any.error) << any.error->to_string();
+  EXPECT_EQ(fired(any.result), (std::vector<std::string>{"Add", "Size"}));
+}
+
 TEST(Session, RetractCompleteAndIfElse) {
   RulesRun retract(R"(
     rule Stopper salience 10 { when true then Retract("Noisy"); Log("stopped"); }
