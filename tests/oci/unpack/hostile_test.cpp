@@ -31,13 +31,16 @@ class HostileTest : public UnpackTest {
 };
 
 TEST_F(HostileTest, DotDotNamesAreRefused) {
+  // Where an escape would land: base_ (checked by expect_nothing_left) and its
+  // parent, a shared directory, hence a name no one else uses.
+  const std::string x = unique("lxcri-escape");
   expect_refused({make_tar({File("../x", "x")})}, core::ErrorCode::kInvalidArgument,
                  "layer0: entry \"../x\": path escapes the root (\"..\")");
-  expect_refused({make_tar({File("a/../../x", "x")})}, core::ErrorCode::kInvalidArgument,
-                 "entry \"a/../../x\": path escapes the root");
-  expect_refused({make_tar({File("ok", "1")}), make_tar({Dir("etc/../../x")})},
-                 core::ErrorCode::kInvalidArgument, "layer1: entry \"etc/../../x");
-  EXPECT_FALSE(lexists(base_.parent_path() / "x"));
+  expect_refused({make_tar({File("a/../../" + x, "x")})}, core::ErrorCode::kInvalidArgument,
+                 "entry \"a/../../" + x + "\": path escapes the root");
+  expect_refused({make_tar({File("ok", "1")}), make_tar({Dir("etc/../../" + x)})},
+                 core::ErrorCode::kInvalidArgument, "layer1: entry \"etc/../../" + x);
+  EXPECT_FALSE(lexists(base_.parent_path() / x));
 }
 
 TEST_F(HostileTest, EmptyAndOverlongNamesAreRefused) {
@@ -67,16 +70,18 @@ TEST_F(HostileTest, SymlinkToSlashThenWriteThroughIt) {
 
 TEST_F(HostileTest, SymlinkUpwardsThenWriteThroughIt) {
   // Across layers too: the link comes from a lower layer.
-  auto status =
-      unpack({make_tar({Dir("a"), Symlink("a/evil", "../../.."), Dir("etc")}),
-              make_tar({File("a/evil/x", "x"), Dir("a/evil/newdir"), Symlink("a/evil/l2", "/etc")}),
-              make_tar({File("a/evil/l2/passwd", "not the host's")})});
+  // a/evil points at base_'s parent, a shared directory: a name no one else uses.
+  const std::string x = unique("lxcri-escape");
+  auto status = unpack(
+      {make_tar({Dir("a"), Symlink("a/evil", "../../.."), Dir("etc")}),
+       make_tar({File("a/evil/" + x, "x"), Dir("a/evil/newdir"), Symlink("a/evil/l2", "/etc")}),
+       make_tar({File("a/evil/l2/passwd", "not the host's")})});
   ASSERT_TRUE(status) << status.to_string();
-  EXPECT_EQ(read_file(dir_ / "x"), "x");
+  EXPECT_EQ(read_file(dir_ / x), "x");
   EXPECT_TRUE(S_ISDIR(lstat_of(dir_ / "newdir").st_mode));
   EXPECT_EQ(read_file(dir_ / "etc/passwd"), "not the host's");
   EXPECT_EQ(beside_rootfs(), std::vector<std::string>{});
-  EXPECT_FALSE(lexists(base_.parent_path() / "x"));
+  EXPECT_FALSE(lexists(base_.parent_path() / x));
 }
 
 TEST_F(HostileTest, DanglingSymlinkParentIsAnError) {
