@@ -2,11 +2,14 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 
 #include "rules/engine/session.h"
 #include "rules/grl/grl_parser.h"
+#include "rules_batch.h"
+#include "rules_report.h"
 
 namespace lgraph {
 
@@ -16,6 +19,7 @@ struct RulesCommand::Options {
   CLI::App* run_cmd = nullptr;
   std::string file;
   std::string facts = "{}";
+  std::string batch;
   bool trace = false;
   std::string output = "pretty";
   size_t max_firings = 10000;
@@ -60,24 +64,25 @@ core::Result<Json> read_facts(const std::string& arg) {
   return facts;
 }
 
-Json facts_json(const rules::expr::ObjectScope& facts) {
-  Json out = Json::object();
-  for (const auto& [name, value] : facts.values())
-    out[name] = value;
-  return out;
-}
-
-Json trace_json(const std::vector<engine::Firing>& trace) {
-  Json out = Json::array();
-  for (const auto& f : trace) {
-    out.push_back({{"firing", f.number},
-                   {"rule", f.rule},
-                   {"salience", f.salience},
-                   {"because", f.condition},
-                   {"changed", f.changed},
-                   {"retracted", f.retracted}});
+// --batch FILE.jsonl or - (standard input); exit 1 when any line failed.
+int run_batch_file(const std::shared_ptr<const engine::KnowledgeBase>& kb, const std::string& path,
+                   const engine::RunOptions& options) {
+  core::Result<size_t> failed = 0;
+  if (path == "-") {
+    failed = run_batch(kb, std::cin, "<stdin>", stdout, options);
+  } else {
+    std::ifstream in(path);
+    if (!in) {
+      return fail(
+          core::Error(core::ErrorCode::kNotFound, "cannot read the batch file").with_file(path));
+    }
+    failed = run_batch(kb, in, path, stdout, options);
   }
-  return out;
+  if (!failed) return fail(failed.error());
+  if (failed.value() > 0) {
+    std::fprintf(stderr, "%zu line%s failed\n", failed.value(), failed.value() == 1 ? "" : "s");
+  }
+  return failed.value() > 0 ? 1 : 0;
 }
 
 int check(const RulesCommand::Options& o) {
@@ -90,24 +95,20 @@ int check(const RulesCommand::Options& o) {
 int run_rules(const RulesCommand::Options& o) {
   auto kb = load(o.file);
   if (!kb) return fail(kb.error());
+  engine::RunOptions options;
+  options.trace = o.trace;
+  options.max_firings = o.max_firings;
+  if (!o.batch.empty()) return run_batch_file(kb.value(), o.batch, options);
   auto facts = read_facts(o.facts);
   if (!facts) return fail(facts.error());
   engine::Session session(kb.value());
   for (const auto& [name, value] : facts.value().items())
     session.set_fact(name, value);
-  engine::RunOptions options;
-  options.trace = o.trace;
-  options.max_firings = o.max_firings;
   auto result = session.run(options);
   if (!result) return fail(result.error());
   const engine::RunResult& r = result.value();
   if (o.output == "json") {
-    Json out = {{"facts", facts_json(session.facts())},
-                {"firings", r.firings},
-                {"completed", r.completed},
-                {"log", r.log}};
-    if (o.trace) out["trace"] = trace_json(r.trace);
-    std::printf("%s\n", out.dump().c_str());
+    std::printf("%s\n", run_json(session, r, o.trace).dump().c_str());
     return 0;
   }
   std::printf("%s\n", facts_json(session.facts()).dump(2).c_str());
@@ -136,9 +137,15 @@ RulesCommand::RulesCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.run_cmd = o.rules_cmd->add_subcommand("run", "run the rules over facts; print the result");
   o.run_cmd->add_option("FILE", o.file, "GRL file")->required();
   o.run_cmd->add_option("--facts", o.facts, "the facts: a JSON object, or @file.json");
+  o.run_cmd
+      ->add_option("--batch", o.batch,
+                   "many fact sets, one JSON object per line (FILE.jsonl, or - for standard "
+                   "input): one session and one JSON output line each")
+      ->excludes("--facts");
   o.run_cmd->add_flag("--trace", o.trace, "print every firing and why");
   o.run_cmd->add_option("--output", o.output, "json or pretty")
-      ->check(CLI::IsMember({"json", "pretty"}));
+      ->check(CLI::IsMember({"json", "pretty"}))
+      ->excludes("--batch");
   o.run_cmd->add_option("--max-firings", o.max_firings, "stop with an error beyond this many")
       ->check(CLI::Range(size_t{1}, size_t{100000000}));
 }

@@ -6,6 +6,10 @@
 //                                        run the rules over the facts (a JSON
 //                                        object of named facts); print the final
 //                                        facts, the Log() lines and the trace
+//   lgraph rules run FILE.grl --batch FILE.jsonl|- [--trace] [--max-firings N]
+//                                        one run per line of facts, one JSON
+//                                        line out per line in (rules_batch.h);
+//                                        exit 1 when any line failed
 //
 // `check` catches what needs no facts: syntax (file:line:column and what was
 // expected), unknown functions and actions, wrong argument counts, duplicate

@@ -48,4 +48,27 @@ expect 1 "rule \"A\": in its condition: fact 'Order' is not set" rules run "$wor
 expect 0 "log: 5" rules run "$work/ok.grl" --facts '{"Order": {"Qty": 5}}'
 printf 'rule Up { when C.n >= 0 then C.n += 1; }\n' >"$work/loop.grl"
 expect 1 "more than 20 firings; most often \"Up\"" rules run "$work/loop.grl" --facts '{"C": {"n": 0}}' --max-firings 20
+
+# --batch: one session per line; a bad line is reported (output and stderr,
+# with its line number) and the others still run; exit 1 if any failed.
+printf 'rule Big { when Order.Qty > 10 then Order.Size = "big"; }\n' >"$work/size.grl"
+printf '{"Order": {"Qty": 20}}\n\n{"Order": {"Qty": 2}}\n' >"$work/good.jsonl"
+"$lgraph" rules run "$work/size.grl" --batch "$work/good.jsonl" >"$work/batch.out"
+python3 - "$work/batch.out" <<'PY' || fail "--batch output"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l["line"] for l in lines] == [1, 3], lines
+assert lines[0]["facts"]["Order"] == {"Qty": 20, "Size": "big"} and lines[0]["firings"] == 1, lines
+assert lines[1]["facts"]["Order"] == {"Qty": 2} and lines[1]["firings"] == 0, lines
+PY
+printf '{"Order": {"Qty": 20}}\n[1]\n{"Order": \n{"Nope": 1}\n{"Order": {"Qty": 30}}\n' >"$work/bad.jsonl"
+expect 1 "bad.jsonl:2: not a JSON object of named facts" rules run "$work/size.grl" --batch "$work/bad.jsonl"
+grep -qF "bad.jsonl:3: not a JSON object" "$work/out" || fail "--batch: line 3 not reported"
+grep -F "bad.jsonl:4: " "$work/out" | grep -qF "rule \"Big\": in its condition: fact 'Order' is not set" ||
+  fail "--batch: line 4's runtime error not reported"
+grep -qF "3 lines failed" "$work/out" || fail "--batch: no count of failed lines"
+[[ $(grep -c '"Size":"big"' "$work/out") -eq 2 ]] || fail "--batch: the good lines around bad ones did not run"
+"$lgraph" rules run "$work/size.grl" --batch - <"$work/good.jsonl" | grep -qF '"line":3' || fail "--batch -"
+expect 1 "cannot read the batch file" rules run "$work/size.grl" --batch "$work/none.jsonl"
+expect 108 "--facts excludes --batch" rules run "$work/size.grl" --batch "$work/good.jsonl" --facts '{}'
 echo "ok: lgraph rules"
