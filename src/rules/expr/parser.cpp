@@ -191,6 +191,11 @@ class Parser {
                                   "expected a member name after '.', found " + describe(name));
         }
         next();
+        // A method call: `x.ToUpper()` is `ToUpper(x)`.
+        if (peek().kind == TokenKind::kLParen) {
+          s = parse_call(name, &out, out);
+          continue;
+        }
         program_.names.emplace_back(name.text);
         uint32_t index = static_cast<uint32_t>(program_.names.size() - 1);
         s = add(Node{.op = Op::kMember, .column = name.column, .a = out, .b = index}, {out}, out);
@@ -270,7 +275,7 @@ class Parser {
         return literal(nullptr, column, out);
       case TokenKind::kIdent:
         next();
-        if (peek().kind == TokenKind::kLParen) return parse_call(t, out);
+        if (peek().kind == TokenKind::kLParen) return parse_call(t, nullptr, out);
         return add(Node{.op = Op::kKey, .column = column, .a = key_index(t.text)}, {}, out);
       case TokenKind::kLParen: {
         next();
@@ -346,24 +351,35 @@ class Parser {
     return add_with_height(n, height_of(items.begin(), items.end()), out);
   }
 
-  core::Status parse_call(const Token& name, uint32_t& out) {
+  // A call of `name` (its '(' next). With a receiver, a method call: the
+  // receiver is the first argument, and the counts in messages leave it out.
+  core::Status parse_call(const Token& name, const uint32_t* receiver, uint32_t& out) {
     const FunctionInfo* f = find_function(name.text);
     if (f == nullptr) {
-      return expression_error(name.column, "unknown function '" + std::string(name.text) +
-                                               "'; the functions are " + function_names());
+      return expression_error(
+          name.column, std::string(receiver ? "unknown method '" : "unknown function '") +
+                           std::string(name.text) + "'; the functions are " + function_names());
+    }
+    const int self = receiver ? 1 : 0;
+    if (receiver && (f->min_args == 0 || f->fn == Function::kExists)) {
+      return expression_error(name.column,
+                              std::string(f->name) + "() is not a method: call it as a function");
     }
     int open_column = next().column;
     std::vector<uint32_t> items;
+    if (receiver) items.push_back(*receiver);
     core::Status s = parse_list(TokenKind::kRParen, "')'", "'('", open_column, items);
     if (!s.is_ok()) return s;
     int n = static_cast<int>(items.size());
     if (n < f->min_args || n > f->max_args) {
-      std::string wanted = f->min_args == f->max_args
-                               ? std::to_string(f->min_args)
-                               : std::to_string(f->min_args) + " to " + std::to_string(f->max_args);
-      return expression_error(name.column, std::string(f->name) + "() takes " + wanted +
-                                               " argument" + (f->max_args == 1 ? "" : "s") +
-                                               ", got " + std::to_string(n));
+      int low = f->min_args - self, high = f->max_args - self;
+      std::string wanted =
+          low == high ? std::to_string(low) : std::to_string(low) + " to " + std::to_string(high);
+      return expression_error(name.column,
+                              std::string(f->name) + "() takes " + wanted + " argument" +
+                                  (high == 1 ? "" : "s") +
+                                  (receiver ? " after the value it is called on" : "") + ", got " +
+                                  std::to_string(n - self));
     }
     if (f->fn == Function::kExists && !is_path_or_string(items[0])) {
       return expression_error(program_.nodes[items[0]].column,
