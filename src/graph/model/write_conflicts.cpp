@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/containers/append_unique.h"
 #include "graph/graph_error.h"
 #include "graph/model/writes.h"
 
@@ -135,8 +136,7 @@ class ConflictCheck {
       add_node_writes(spec_.nodes[i], keys);
       const uint32_t runner = runner_of(i);
       for (std::string& key : keys) {
-        std::vector<uint32_t>& w = writers[std::move(key)];
-        if (std::find(w.begin(), w.end(), runner) == w.end()) w.push_back(runner);
+        core::append_unique(writers[std::move(key)], runner);
       }
     }
     std::map<std::string, std::vector<uint32_t>> shared;

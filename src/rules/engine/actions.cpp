@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/containers/append_unique.h"
 #include "rules/expr/operations.h"
 
 namespace rules::engine {
@@ -13,14 +14,10 @@ core::Error plain(std::string message) {
   return core::Error(core::ErrorCode::kInvalidArgument, std::move(message));
 }
 
-void add_unique(std::vector<std::string>& to, const std::string& s) {
-  if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
-}
-
 // `path` is "Fact.Field" for an assignment, "Fact" for Update and Changed.
 void note_changed(Effects& fx, const std::string& fact, const std::string& path) {
-  add_unique(fx.changed, fact);
-  add_unique(fx.changed_paths, path);
+  core::append_unique(fx.changed, fact);
+  core::append_unique(fx.changed_paths, path);
 }
 
 const char* type_name(const Json& v) {

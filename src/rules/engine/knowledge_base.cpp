@@ -1,4 +1,5 @@
 #include "rules/engine/knowledge_base.h"
+#include "core/containers/append_unique.h"
 
 #include <algorithm>
 #include <numeric>
@@ -31,21 +32,17 @@ core::Status check_retracts(const KnowledgeBase& kb, const std::vector<grl::Stat
   return {};
 }
 
-void add_unique(std::vector<std::string>& to, const std::string& name) {
-  if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(name);
-}
-
 // The facts a block's expressions read and its assignments write.
 void collect_facts(const std::vector<grl::Statement>& block, std::vector<std::string>& used,
                    std::vector<std::string>& assigned) {
   auto reads = [&used](const Expression& e) {
     for (const std::string& name : e.referenced_keys())
-      add_unique(used, name);
+      core::append_unique(used, name);
   };
   for (const grl::Statement& st : block) {
     if (const auto* a = std::get_if<grl::Assignment>(&st.body)) {
-      add_unique(used, a->fact);
-      add_unique(assigned, a->fact);
+      core::append_unique(used, a->fact);
+      core::append_unique(assigned, a->fact);
       reads(a->value);
     } else if (const auto* call = std::get_if<grl::ActionCall>(&st.body)) {
       for (const Expression& arg : call->args)
@@ -72,7 +69,7 @@ KnowledgeBase::KnowledgeBase(grl::RuleSet rules) : set_(std::move(rules)) {
     for (const std::string& path : set_.rules[i].when.read_paths()) {
       std::string fact = path.substr(0, path.find('.'));
       readers_[fact].emplace_back(path, i);
-      add_unique(facts_used_, fact);
+      core::append_unique(facts_used_, fact);
     }
     collect_facts(set_.rules[i].then, facts_used_, facts_assigned_);
   }

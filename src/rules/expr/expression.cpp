@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/containers/append_unique.h"
 #include "rules/expr/errors.h"
 #include "rules/expr/evaluator.h"
 #include "rules/expr/parser.h"
@@ -16,10 +17,6 @@ Expression::Expression(std::shared_ptr<const expr::Program> program)
 
 namespace {
 
-void add_unique(std::vector<std::string>& to, std::string path) {
-  if (std::find(to.begin(), to.end(), path) == to.end()) to.push_back(std::move(path));
-}
-
 // Program::read_paths: a key whose node is the base of a member access is
 // read at "key.member"; a key used any other way (compared, indexed, passed
 // to a function, named by exists()) is read whole.
@@ -29,18 +26,19 @@ std::vector<std::string> compute_read_paths(const expr::Program& p) {
   for (const expr::Node& n : p.nodes) {
     if (n.op == expr::Op::kMember && p.nodes[n.a].op == expr::Op::kKey) {
       member_base[n.a] = 1;
-      add_unique(out, p.keys[p.nodes[n.a].a] + "." + p.names[n.b]);
+      core::append_unique(out, p.keys[p.nodes[n.a].a] + "." + p.names[n.b]);
     }
   }
   for (size_t i = 0; i < p.nodes.size(); ++i) {
-    if (p.nodes[i].op == expr::Op::kKey && !member_base[i]) add_unique(out, p.keys[p.nodes[i].a]);
+    if (p.nodes[i].op == expr::Op::kKey && !member_base[i])
+      core::append_unique(out, p.keys[p.nodes[i].a]);
   }
   // Keys read without a key node (exists("name")).
   for (const std::string& key : p.keys) {
     bool seen = false;
     for (const std::string& path : out)
       seen = seen || path == key || path.starts_with(key + ".");
-    if (!seen) add_unique(out, key);
+    if (!seen) core::append_unique(out, key);
   }
   return out;
 }
