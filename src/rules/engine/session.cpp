@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 
+#include "core/containers/append_unique.h"
 #include "rules/engine/actions.h"
 
 namespace rules::engine {
@@ -46,7 +47,10 @@ core::Result<RunResult> Session::run(const RunOptions& options) {
       if (!dirty[i] || !active[i]) continue;
       auto holds = rules[i].when.evaluate_bool(facts_);
       if (!holds)
-        return rule_error(rules[i], kb.file(), rules[i].pos, "in its condition", holds.error());
+        return rule_error(
+            rules[i], kb.file(),
+            grl::position_in(rules[i].when, rules[i].when_pos, holds.error().context().column),
+            "in its condition", holds.error());
       matched[i] = holds.value();
       dirty[i] = 0;
     }
@@ -70,6 +74,7 @@ core::Result<RunResult> Session::run(const RunOptions& options) {
     Effects fx;
     if (auto s = run_actions(rule, kb.file(), facts_, fx); !s) return s.error();
     ++result.firings;
+    result.fired.push_back(chosen);
     fired[chosen] = 1;
     recent.push_back(chosen);
     if (recent.size() > 100) recent.pop_front();
@@ -95,10 +100,8 @@ core::Result<RunResult> Session::run(const RunOptions& options) {
           {result.firings, rule.name, rule.salience, rule.when.source(), fx.changed, fx.retracted});
     }
     result.log.insert(result.log.end(), fx.log.begin(), fx.log.end());
-    for (const std::string& fact : fx.changed) {
-      auto& all = result.changed_facts;
-      if (std::find(all.begin(), all.end(), fact) == all.end()) all.push_back(fact);
-    }
+    for (const std::string& fact : fx.changed)
+      core::append_unique(result.changed_facts, fact);
     if (fx.complete) {
       result.completed = true;
       return result;

@@ -55,7 +55,8 @@ struct Firing {
 
 struct RunResult {
   size_t firings = 0;
-  bool completed = false;  // ended by Complete()
+  bool completed = false;     // ended by Complete()
+  std::vector<size_t> fired;  // the rules that fired, in order (indices into kb.rules())
   std::vector<Firing> trace;
   std::vector<std::string> log;            // Log() lines, in order
   std::vector<std::string> changed_facts;  // every fact a firing changed, each once

@@ -1,5 +1,6 @@
 #include "rules/grl/grl_parser.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -84,10 +85,12 @@ class Parser {
   }
 
   // An expression up to one of `stops`, compiled; errors point into the file.
+  // `start_pos`, when given, receives where the expression starts.
   core::Result<Expression> expression(const std::vector<std::string_view>& stops,
-                                      const std::string& what) {
+                                      const std::string& what, SourcePos* start_pos = nullptr) {
     if (auto s = src_.skip_blank(); !s) return s.error();
     size_t start = src_.offset();
+    if (start_pos != nullptr) *start_pos = src_.pos();
     auto text = src_.cut_expression(stops, what);
     if (!text) return text.error();
     // Trailing blanks (the line break before `then`) are not the expression's.
@@ -137,14 +140,15 @@ class Parser {
     if (auto s = expect_char('{', "to open rule \"" + rule.name + "\""); !s) return s.error();
     if (auto s = attributes(rule, in_rule, /*inside=*/true); !s) return s.error();
     if (auto s = expect_word("when", in_rule); !s) return s.error();
-    auto when = expression({"then"}, "the condition of rule \"" + rule.name + "\"");
+    SourcePos when_pos;
+    auto when = expression({"then"}, "the condition of rule \"" + rule.name + "\"", &when_pos);
     if (!when) return when.error();
     if (auto s = expect_word("then", in_rule); !s) return s.error();
     auto then = statements(in_rule, 0);
     if (!then) return then.error();
     if (auto s = expect_char('}', "to close rule \"" + rule.name + "\""); !s) return s.error();
     return Rule{std::move(rule.name),    std::move(rule.description), rule.salience, rule.no_loop,
-                std::move(when).value(), std::move(then).value(),     rule.pos};
+                std::move(when).value(), std::move(then).value(),     rule.pos,      when_pos};
   }
 
   // `salience N` and `no-loop`, before the block or at its start.
@@ -325,6 +329,23 @@ const char* action_name(Action action) {
     if (a.action == action) return a.name.data();
   }
   return "?";
+}
+
+SourcePos position_in(const Expression& expr, SourcePos start, int column) {
+  // The source is the file's text from `start` (comments blanked to spaces,
+  // so offsets are the file's).
+  const std::string& text = expr.source();
+  size_t offset = std::min(static_cast<size_t>(std::max(column, 1) - 1), text.size());
+  SourcePos pos = start;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else {
+      ++pos.column;
+    }
+  }
+  return pos;
 }
 
 core::Result<RuleSet> parse_grl(std::string_view text, const std::string& file) {

@@ -72,7 +72,8 @@ struct Rule {
   bool no_loop = false;
   Expression when;
   std::vector<Statement> then;
-  SourcePos pos;  // of the `rule` keyword
+  SourcePos pos;       // of the `rule` keyword
+  SourcePos when_pos;  // of the condition's first character
 };
 
 struct RuleSet {
@@ -82,5 +83,10 @@ struct RuleSet {
 
 // The action's name as written in GRL: "Retract", ...
 const char* action_name(Action action);
+
+// Where column `column` (1-based) of `expr`'s source is in the file, given
+// where the source starts: for errors found while the rules run, which the
+// expression reports by column.
+SourcePos position_in(const Expression& expr, SourcePos start, int column);
 
 }  // namespace rules::grl

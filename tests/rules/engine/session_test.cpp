@@ -184,6 +184,19 @@ TEST(Session, NestedFactsAndFieldsMadeOnTheWay) {
   EXPECT_EQ(run.fact("Order")["Shipping"]["Cost"], 9.5);
 }
 
+TEST(Session, MethodCallsInConditionsAndActions) {
+  RulesRun run(R"(
+    rule Normalize salience 10 { when Customer.Name.Len() > 0 && !Customer.Name.StartsWith("MR")
+                                 then Customer.Name = "MR " + Customer.Name.ToUpper(); }
+    rule Greet { when Customer.Name.Contains("ADA") then Customer.Greeting = Customer.Name.ToLower(); }
+  )",
+               R"({"Customer": {"Name": "Ada"}})");
+  ASSERT_FALSE(run.error) << run.error->to_string();
+  EXPECT_EQ(run.fact("Customer")["Name"], "MR ADA");
+  EXPECT_EQ(run.fact("Customer")["Greeting"], "mr ada");
+  EXPECT_EQ(fired(run.result), (std::vector<std::string>{"Normalize", "Greet"}));
+}
+
 void expect_run_error(const std::string& grl, const std::string& facts, int line,
                       const std::string& words, RunOptions options = {}) {
   RulesRun run(grl, facts, options);
@@ -212,6 +225,22 @@ TEST(Session, RuntimeErrorsNameTheRuleAndWhere) {
                    "in an if condition");
   expect_run_error("rule A { when true then Retract(X.name); }", R"({"X": {"name": "Z"}})", 1,
                    "Retract(\"Z\"): no rule of that name");
+}
+
+TEST(Session, AConditionsErrorPointsAtThePartThatFailed) {
+  RulesRun run(
+      "rule A {\n  when Order.Qty > 1 &&\n     /* gold? */ Customer.tier == 'gold'\n"
+      "  then Log(1); }",
+      R"({"Order": {"Qty": 5}})");
+  ASSERT_TRUE(run.error.has_value());
+  EXPECT_EQ(run.error->context().line, 3) << run.error->to_string();
+  EXPECT_EQ(run.error->context().column, 18) << run.error->to_string();
+  EXPECT_NE(run.error->message().find("fact 'Customer' is not set"), std::string::npos);
+
+  RulesRun type("rule B { when X.n > 'a' then Log(1); }", R"({"X": {"n": 1}})");
+  ASSERT_TRUE(type.error.has_value());
+  EXPECT_EQ(type.error->context().line, 1);
+  EXPECT_EQ(type.error->context().column, 19) << type.error->to_string();  // the '>'
 }
 
 TEST(Session, TheFiringGuardNamesTheRulesThatKeepFiring) {
