@@ -481,9 +481,6 @@ core::Status Parser::check_required(const Where& node_where, const YAML::Node& k
       if (f.rules && (f.condition || !f.set.empty())) {
         return conflict(which, "give either GRL rules or condition/set, not both");
       }
-      if (f.rules && node.cache) {
-        return conflict(which, "a RuleNode with GRL rules cannot be cached yet");
-      }
       break;
     }
     case NodeKind::kGrpc:

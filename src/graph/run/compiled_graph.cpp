@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/containers/append_unique.h"
 #include "graph/graph_error.h"
 #include "graph/model/writes.h"
 #include "graph/plan/expressions.h"
@@ -141,11 +142,18 @@ core::Status CompiledGraph::compile_nodes(CompileBudget& budget) {
 
 core::Status CompiledGraph::compile_cache(CompiledNode& node) {
   if (!node.spec->cache) return core::Status();
-  std::vector<std::string> inputs;
-  auto add_input = [&inputs](const std::string& key) {
-    if (std::find(inputs.begin(), inputs.end(), key) == inputs.end()) inputs.push_back(key);
-  };
-  if (std::holds_alternative<RuleFields>(node.spec->fields)) {
+  std::vector<std::string> inputs, own_writes;
+  auto add_input = [&inputs](const std::string& key) { core::append_unique(inputs, key); };
+  if (node.rules != nullptr) {
+    // GRL: a run reads only the facts the rules name, and changes only those
+    // they assign to.
+    for (const std::string& fact : node.rules->facts_used())
+      add_input(fact);
+    for (const std::string& fact : node.rules->facts_assigned()) {
+      node.cache_outputs.push_back(intern(fact));
+      own_writes.push_back(fact);
+    }
+  } else if (std::holds_alternative<RuleFields>(node.spec->fields)) {
     if (node.condition) {
       for (const std::string& key : node.condition->referenced_keys())
         add_input(key);
@@ -170,7 +178,7 @@ core::Status CompiledGraph::compile_cache(CompiledNode& node) {
     for (const auto& [child_key, parent_key] : sub->output_mapping)
       node.cache_outputs.push_back(intern(parent_key));
   }
-  auto cache = NodeCache::create(*node.spec->cache, std::move(inputs));
+  auto cache = NodeCache::create(*node.spec->cache, std::move(inputs), std::move(own_writes));
   if (!cache.is_ok()) return cache.error();
   node.cache = std::move(cache).value();
   return core::Status();
@@ -326,10 +334,11 @@ core::Status CompiledGraph::run_node(RunState& state, uint32_t index) const {
 core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
                                            NodeStats& stats) const {
   const CompiledNode& node = nodes_[index];
-  std::optional<std::string> key;
+  std::optional<std::string> key, guard;
   {
     auto lock = state.read_lock();
     key = node.cache->key(*state.context);
+    if (key && node.cache->writes_inputs()) guard = node.cache->guard(*state.context);
   }
   if (!key) return execute(state, index);
   if (std::optional<NodeCache::Writes> hit = node.cache->find(*key)) {
@@ -345,14 +354,17 @@ core::Status CompiledGraph::execute_cached(RunState& state, uint32_t index,
     auto lock = state.read_lock();
     // Keep the result only under the inputs it was computed from: a node
     // running alongside may have changed one since the key was made.
-    if (node.cache->key(*state.context) != key) return core::Status();
+    if (node.cache->guard(*state.context) != (node.cache->writes_inputs() ? guard : key)) {
+      return core::Status();
+    }
     auto keep = [&](Context::Slot slot) {
       if (const Json* value = state.context->get(slot)) writes.emplace_back(slot, *value);
     };
     keep(node.result_slot);
     const Json* result = state.context->get(node.result_slot);
     // A RuleNode whose condition failed set nothing.
-    if (node.spec->kind != NodeKind::kRule || (result != nullptr && *result == true)) {
+    if (node.spec->kind != NodeKind::kRule || node.rules != nullptr ||
+        (result != nullptr && *result == true)) {
       for (Context::Slot slot : node.cache_outputs)
         keep(slot);
     }

@@ -84,7 +84,8 @@ struct CompiledNode {
   std::unique_ptr<CircuitBreaker> breaker;  // CircuitBreaker's state across runs
   std::unique_ptr<NodeCache> cache;         // `cache:`'s entries across runs
   // What a cache entry keeps besides <id>_result: a RuleNode's `set` keys
-  // (when its condition passed), a SubgraphNode's output_mapping targets.
+  // (when its condition passed) or the facts its GRL rules assign to, a
+  // SubgraphNode's output_mapping targets.
   std::vector<Context::Slot> cache_outputs;
 };
 

@@ -53,13 +53,11 @@ core::Status CompiledGraph::execute_rule(RunState& state, const CompiledNode& no
       if (const Json* value = state.context->find(fact)) session.set_fact(fact, *value);
     }
   }
-  rules::engine::RunOptions options;
-  options.trace = true;  // for the names of the rules that fired
-  auto run = session.run(options);
+  auto run = session.run();
   if (!run.is_ok()) return core::Error(run.error()).with_field("rules");
   Json fired = Json::array();
-  for (const auto& firing : run.value().trace)
-    fired.push_back(firing.rule);
+  for (size_t rule : run.value().fired)
+    fired.push_back(node.rules->rules()[rule].name);
   auto lock = state.write_lock();
   for (const std::string& fact : run.value().changed_facts)
     state.context->set(fact, *session.facts().find(fact));

@@ -6,7 +6,8 @@
 namespace graph {
 
 core::Result<std::unique_ptr<NodeCache>> NodeCache::create(const CacheSpec& spec,
-                                                           std::vector<std::string> inputs) {
+                                                           std::vector<std::string> inputs,
+                                                           std::vector<std::string> own_writes) {
   core::CacheConfig config;
   config.policy = core::EvictionPolicy::kLru;
   config.max_entries = spec.max_entries;
@@ -17,13 +18,19 @@ core::Result<std::unique_ptr<NodeCache>> NodeCache::create(const CacheSpec& spec
     shards *= 2;
   auto entries = core::ShardedCache<std::string, Writes>::create(config, shards);
   if (!entries.is_ok()) return entries.error();
-  return std::unique_ptr<NodeCache>(new NodeCache(std::move(entries).value(), std::move(inputs)));
+  return std::unique_ptr<NodeCache>(
+      new NodeCache(std::move(entries).value(), std::move(inputs), std::move(own_writes)));
 }
 
-std::optional<std::string> NodeCache::key(const Context& context) const {
+std::optional<std::string> NodeCache::serialise(const Context& context,
+                                                bool skip_own_writes) const {
   std::string key;
   try {
     for (const std::string& input : inputs_) {
+      if (skip_own_writes &&
+          std::find(own_writes_.begin(), own_writes_.end(), input) != own_writes_.end()) {
+        continue;
+      }
       // JSON text never contains a raw newline, so it separates inputs
       // unambiguously; an unset key is "~", which is not JSON.
       const Json* value = context.find(input);

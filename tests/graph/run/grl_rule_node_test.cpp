@@ -82,10 +82,53 @@ TEST(GrlRuleNodeLoad, BadRulesAreLoadErrors) {
       "nodes:\n  r: {node_type: RuleNode, condition: 'true', grl: 'rule A { when true then "
       "Complete(); }'}\n",
       "give either GRL rules or condition/set");
-  expect_load_error(
-      "nodes:\n  r: {node_type: RuleNode, cache: true, grl: 'rule A { when true then "
-      "Complete(); }'}\n",
-      "cannot be cached yet");
+}
+
+TEST_F(GraphRunnerTest, ACachedGrlNodeReplaysTheFactsItChangedForTheSameFacts) {
+  auto g = runner(R"(
+nodes:
+  pricing:
+    node_type: RuleNode
+    cache: {max_entries: 8}
+    grl: |
+      rule Total { when Order.Qty > 0 then Order.Total = Order.Qty * Price.Unit; Log("priced"); }
+      rule Big { when Order.Total > 100 then Flags.Big = true; }
+)");
+  ASSERT_NE(g, nullptr);
+  const Json order = {{"Qty", 20}, {"Total", 0}};
+  const Json facts = {{"Order", order}, {"Price", {{"Unit", 9}}}, {"Flags", Json::object()}};
+  auto first = g->run(facts);
+  ASSERT_TRUE(first.is_ok()) << first.error().to_string();
+  EXPECT_FALSE(stats_of(first.value(), "pricing")->cache_hit);
+
+  Json with_unrelated = facts;
+  with_unrelated["Unrelated"] = 1;
+  auto second = g->run(with_unrelated);
+  ASSERT_TRUE(second.is_ok()) << second.error().to_string();
+  EXPECT_TRUE(stats_of(second.value(), "pricing")->cache_hit) << "the same facts";
+  const Json ctx = second.value().context_json();
+  EXPECT_EQ(ctx["Order"]["Total"], 180);
+  EXPECT_EQ(ctx["Flags"]["Big"], true);
+  EXPECT_EQ(ctx["Price"]["Unit"], 9);
+  EXPECT_EQ(ctx["pricing_result"],
+            (Json{{"firings", 2}, {"fired", {"Total", "Big"}}, {"log", {"priced"}}}));
+
+  // Any fact the rules read is part of the key, even one they only read.
+  Json cheaper = facts;
+  cheaper["Price"]["Unit"] = 1;
+  auto third = g->run(cheaper);
+  ASSERT_TRUE(third.is_ok()) << third.error().to_string();
+  EXPECT_FALSE(stats_of(third.value(), "pricing")->cache_hit);
+  EXPECT_EQ(third.value().context_json()["Order"]["Total"], 20);
+  EXPECT_EQ(third.value().context_json()["Flags"], Json::object());
+
+  // Failures are not kept: a missing fact fails every time.
+  for (int i = 0; i < 2; ++i) {
+    auto missing = g->run({{"Order", order}});
+    ASSERT_FALSE(missing.is_ok());
+    EXPECT_NE(missing.error().to_string().find("fact 'Price' is not set"), std::string::npos)
+        << missing.error().to_string();
+  }
 }
 
 TEST(GrlRuleNodeLoad, TwoParallelNodesWritingOneFactAreAConflict) {
