@@ -3,8 +3,6 @@
 // container's own with runc exec's flags applied; the container's seccomp
 // filter, compiled by `create`, applies to it as well.
 
-#include <cstring>
-
 #include "runtime/exec/join_container.h"
 #include "runtime/lifecycle/cgroups.h"
 #include "runtime/lifecycle/container_record.h"
