@@ -4,8 +4,8 @@
 //   BM_Match          100 such rules, 10,000 facts, every match counted: one
 //                     session per fact, as a service running rules per
 //                     request would; items/s is facts per second.
-// The same rules and facts for the peers (CLIPS, json-rules-engine) are the
-// job of bench/rules/rules_vs_peers.sh (not written yet).
+// The same rules and facts through the peers (CLIPS, json-rules-engine),
+// whole processes, are bench/rules/rules_vs_peers.sh.
 #include <benchmark/benchmark.h>
 
 #include <string>
