@@ -10,7 +10,9 @@
 // NAME is quoted or a bare identifier; `salience N` may also open the block.
 // CONDITION and every expression inside the statements are the expression
 // language of rules/expr/expression.h, read against the session's facts:
-// `Order.Qty > 0 && Order.Customer.Tier == "gold"`. The statements are
+// `Order.Qty > 0 && Order.Customer.Tier == "gold"`, with GRL's functions
+// (Len, Contains, StartsWith, ToUpper, ToLower, Abs, Max, Min, Round, Now),
+// also as methods: `Order.Name.ToUpper()`. The statements are
 //
 //   Fact.Field = EXPR;   Fact.Field += EXPR;   Fact.Field -= EXPR;
 //   Retract("Rule");  Update("Fact");  Changed("Fact");  Complete();  Log(EXPR, ...);
