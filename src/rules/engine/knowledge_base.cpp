@@ -58,7 +58,7 @@ void collect_facts(const std::vector<grl::Statement>& block, std::vector<std::st
 
 }  // namespace
 
-KnowledgeBase::KnowledgeBase(grl::RuleSet rules) : set_(std::move(rules)) {
+KnowledgeBase::KnowledgeBase(grl::RuleSet rules) : set_(std::move(rules)), flat_(set_.rules) {
   order_.resize(set_.rules.size());
   std::iota(order_.begin(), order_.end(), size_t{0});
   std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "rules/engine/flat_conditions.h"
 #include "rules/grl/rule_set.h"
 
 namespace rules::engine {
@@ -49,6 +50,8 @@ class KnowledgeBase {
   const std::vector<std::string>& facts_used() const { return facts_used_; }
   // The facts assignments write, sorted: all a run can change.
   const std::vector<std::string>& facts_assigned() const { return facts_assigned_; }
+  // The conditions that are only field tests, for fast matching.
+  const FlatConditions& flat_conditions() const { return flat_; }
 
  private:
   explicit KnowledgeBase(grl::RuleSet rules);
@@ -60,6 +63,7 @@ class KnowledgeBase {
   std::map<std::string, size_t, std::less<>> by_name_;
   std::vector<std::string> facts_used_;
   std::vector<std::string> facts_assigned_;
+  FlatConditions flat_;
 };
 
 }  // namespace rules::engine

@@ -42,9 +42,17 @@ core::Result<RunResult> Session::run(const RunOptions& options) {
   std::vector<char> active(n, 1), matched(n, 0), dirty(n, 1), fired(n, 0);
   std::deque<size_t> recent;
   RunResult result;
+  const FlatConditions& flat = kb.flat_conditions();
+  PathValues values(flat.path_count());
   for (;;) {
+    values.next_round();  // the last firing may have changed any fact
     for (size_t i = 0; i < n; ++i) {
       if (!dirty[i] || !active[i]) continue;
+      if (std::optional<bool> fast = flat.evaluate(i, facts_, values)) {
+        matched[i] = *fast;
+        dirty[i] = 0;
+        continue;
+      }
       auto holds = rules[i].when.evaluate_bool(facts_);
       if (!holds)
         return rule_error(

@@ -114,6 +114,8 @@ class Expression {
   // reads "Order.Total", `Order == null` or `len(Order)` reads "Order". A
   // rule engine re-evaluates a condition only when one of these changed.
   const std::vector<std::string>& read_paths() const;
+  // The compiled tree, for expr/'s own analyses (path_tests.h).
+  const expr::Program& program() const { return *program_; }
 
  private:
   explicit Expression(std::shared_ptr<const expr::Program> program);
