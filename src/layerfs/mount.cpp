@@ -1,0 +1,176 @@
+#include "layerfs/mount.h"
+
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace layerfs {
+
+namespace {
+
+// The kernel copies at most one page of mount data.
+constexpr size_t kMaxMountData = 4095;
+
+std::string describe(const Mount& m) {
+  std::string out = m.type + " " + m.source;
+  for (size_t i = 0; i < m.options.size(); ++i)
+    out += (i == 0 ? " -o " : ",") + m.options[i];
+  return out;
+}
+
+core::Error mount_error(const Mount& m, const std::filesystem::path& target, int err) {
+  std::string text = describe(m);
+  if (text.size() > 300) text = text.substr(0, 300) + "...";
+  return core::Error(core::ErrorCode::kInternal, "mount " + text + ": " + std::strerror(err))
+      .with_file(target.string());
+}
+
+// The directory every one of `paths` is under, or empty when they share
+// none below "/".
+std::string common_dir(const std::vector<std::string>& paths) {
+  if (paths.empty()) return "";
+  std::string common = std::filesystem::path(paths[0]).parent_path().string();
+  for (const std::string& p : paths) {
+    while (!common.empty() && common != "/" && p.compare(0, common.size() + 1, common + "/") != 0)
+      common = std::filesystem::path(common).parent_path().string();
+  }
+  return common == "/" ? "" : common;
+}
+
+// lowerdir=a:b, upperdir=c, workdir=d: the option's name and its paths, or
+// false for any other option.
+bool layer_option(const std::string& option, std::string& name, std::vector<std::string>& paths) {
+  size_t eq = option.find('=');
+  if (eq == std::string::npos) return false;
+  name = option.substr(0, eq);
+  if (name != "lowerdir" && name != "upperdir" && name != "workdir") return false;
+  paths.clear();
+  for (size_t start = eq + 1;;) {
+    size_t colon = option.find(':', start);
+    paths.push_back(option.substr(start, colon == std::string::npos ? colon : colon - start));
+    if (colon == std::string::npos) return true;
+    start = colon + 1;
+  }
+}
+
+std::vector<std::string> layer_paths(const std::vector<std::string>& options) {
+  std::vector<std::string> all, paths;
+  std::string name;
+  for (const std::string& o : options) {
+    if (layer_option(o, name, paths)) all.insert(all.end(), paths.begin(), paths.end());
+  }
+  return all;
+}
+
+// Overlay data with every layer path made relative to `dir` (which they are
+// all under: common_dir).
+std::string relative_data(const std::vector<std::string>& options, const std::string& dir) {
+  std::string data, name;
+  std::vector<std::string> paths;
+  for (const std::string& o : options) {
+    if (o == "ro" || o == "rw") continue;
+    std::string item = o;
+    if (layer_option(o, name, paths)) {
+      item = name + "=";
+      for (size_t i = 0; i < paths.size(); ++i)
+        item += (i == 0 ? "" : ":") + paths[i].substr(dir.size() + 1);
+    }
+    data += (data.empty() ? "" : ",") + item;
+  }
+  return data;
+}
+
+// mount(2) of an overlay from a child process that works in `dir`: the
+// parent's working directory (shared by its threads) stays as it is.
+int mount_from(const std::string& dir, const std::filesystem::path& target, unsigned long flags,
+               const std::string& data) {
+  pid_t pid = ::fork();
+  if (pid < 0) return errno;
+  if (pid == 0) {
+    if (::chdir(dir.c_str()) != 0) ::_exit(errno);
+    ::_exit(::mount("overlay", target.c_str(), "overlay", flags, data.c_str()) == 0 ? 0 : errno);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return errno;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+core::Status mount_one(const Mount& m, const std::filesystem::path& target) {
+  bool ro = false;
+  for (const std::string& o : m.options)
+    ro = ro || o == "ro";
+  if (m.type == "bind") {
+    if (::mount(m.source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+      return mount_error(m, target, errno);
+    }
+    if (ro &&
+        ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+      int err = errno;
+      ::umount2(target.c_str(), MNT_DETACH);
+      return mount_error(m, target, err);
+    }
+    return core::Status();
+  }
+  if (m.type != "overlay") {
+    return core::Error(core::ErrorCode::kInvalidArgument, "unknown mount type '" + m.type + "'")
+        .with_file(target.string());
+  }
+  std::string data;
+  for (const std::string& o : m.options) {
+    if (o == "ro" || o == "rw") continue;
+    data += (data.empty() ? "" : ",") + o;
+  }
+  const unsigned long flags = ro ? MS_RDONLY : 0;
+  if (data.size() <= kMaxMountData) {
+    if (::mount("overlay", target.c_str(), "overlay", flags, data.c_str()) != 0) {
+      return mount_error(m, target, errno);
+    }
+    return core::Status();
+  }
+  std::string dir = common_dir(layer_paths(m.options));
+  std::string relative = dir.empty() ? data : relative_data(m.options, dir);
+  if (dir.empty() || relative.size() > kMaxMountData) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "overlay options are " + std::to_string(data.size()) +
+                           " bytes, more than the kernel's " + std::to_string(kMaxMountData) +
+                           " even with the layers' paths made relative")
+        .with_file(target.string());
+  }
+  if (int err = mount_from(dir, std::filesystem::absolute(target), flags, relative); err != 0) {
+    return mount_error(m, target, err);
+  }
+  return core::Status();
+}
+
+}  // namespace
+
+core::Status mount_all(const std::vector<Mount>& mounts, const std::filesystem::path& target) {
+  for (size_t i = 0; i < mounts.size(); ++i) {
+    if (core::Status s = mount_one(mounts[i], target); !s.is_ok()) {
+      for (size_t j = 0; j < i; ++j)
+        ::umount2(target.c_str(), MNT_DETACH);
+      return s;
+    }
+  }
+  return core::Status();
+}
+
+core::Status unmount_all(const std::filesystem::path& target, bool detach) {
+  const int flags = detach ? MNT_DETACH : 0;
+  if (::umount2(target.c_str(), flags) != 0) {
+    return core::Error(core::ErrorCode::kInternal, std::string("unmount: ") + std::strerror(errno))
+        .with_file(target.string());
+  }
+  // Stacked mounts: keep going until the target is no longer a mount point.
+  while (::umount2(target.c_str(), flags) == 0) {
+  }
+  return core::Status();
+}
+
+}  // namespace layerfs
