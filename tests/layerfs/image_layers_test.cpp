@@ -1,0 +1,117 @@
+// layerfs: an image's layers committed as snapshots by ChainID: unpacked once
+// and shared between images, a container's root filesystem on top of them,
+// and a layer that fails (a wrong digest, a hostile entry) leaving nothing.
+#include "layerfs/image_layers.h"
+
+#include "../oci/layers/layers_fixture.h"
+#include "../oci/unpack/unpack_test_util.h"
+#include "layerfs_fixture.h"
+#include "oci/layers/image_resolver.h"
+
+namespace layerfs::testing {
+namespace {
+
+namespace tar = oci::unpack::testing;
+namespace img = oci::layers::testing;
+
+class ImageLayersTest : public LayerfsTest {
+ protected:
+  void SetUp() override {
+    LayerfsTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto store = oci::store::Store::open(base_ / "images");
+    ASSERT_TRUE(store) << store.error().to_string();
+    images_ = std::make_unique<oci::store::Store>(std::move(store).value());
+    lease_ = std::make_unique<oci::store::StoreLease>(images_->lease().value());
+  }
+  void TearDown() override {
+    lease_.reset();
+    images_.reset();
+    LayerfsTest::TearDown();
+  }
+
+  oci::layers::ResolvedImage image(const std::vector<std::string>& layer_tars) {
+    img::BuiltImage built = img::put_image(*lease_, img::spec(layer_tars));
+    auto resolved =
+        oci::layers::resolve_image(*images_, built.manifest, img::linux_on("amd64"), nullptr);
+    EXPECT_TRUE(resolved) << resolved.error().to_string();
+    return resolved.value();
+  }
+
+  size_t committed() {
+    size_t n = 0;
+    for (const Info& info : store_->walk().value())
+      n += info.kind == Kind::kCommitted;
+    return n;
+  }
+
+  std::unique_ptr<oci::store::Store> images_;
+  std::unique_ptr<oci::store::StoreLease> lease_;
+};
+
+const std::string kBase = tar::make_tar({tar::Dir("etc"), tar::File("etc/os", "base"),
+                                         tar::File("bin/sh", "shell"), tar::File("tmp/x", "x")});
+const std::string kApp = tar::make_tar(
+    {tar::File("etc/os", "app"), tar::Whiteout("tmp", "x"), tar::File("app/run", "run")});
+const std::string kOther = tar::make_tar({tar::File("other", "1")});
+
+TEST_F(ImageLayersTest, LayersAreCommittedOnceAndAContainerSeesTheImage) {
+  auto app = image({kBase, kApp});
+  auto first = commit_image_layers(*store_, *images_, app);
+  ASSERT_TRUE(first) << first.error().to_string();
+  EXPECT_EQ(first.value().layers_applied, 2u);
+  EXPECT_EQ(first.value().top, app.layers[1].chain_id.str());
+  EXPECT_EQ(store_->stat(app.layers[0].chain_id.str()).value().kind, Kind::kCommitted);
+
+  auto mounts = store_->prepare("ctr", first.value().top);
+  ASSERT_TRUE(mounts);
+  auto dir = mount_point("ctr");
+  ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
+  EXPECT_EQ(read_file(dir / "etc/os"), "app");
+  EXPECT_EQ(read_file(dir / "bin/sh"), "shell");
+  EXPECT_EQ(read_file(dir / "app/run"), "run");
+  EXPECT_FALSE(std::filesystem::exists(dir / "tmp/x")) << "whited out by the app layer";
+  EXPECT_TRUE(unmount_all(dir).is_ok());
+
+  // Again: nothing to apply. Another image on the same base: one layer.
+  auto again = commit_image_layers(*store_, *images_, app);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again.value().layers_applied, 0u);
+  auto other = commit_image_layers(*store_, *images_, image({kBase, kOther}));
+  ASSERT_TRUE(other) << other.error().to_string();
+  EXPECT_EQ(other.value().layers_applied, 1u);
+  EXPECT_EQ(committed(), 3u) << "base, app, other: the base layer is shared";
+  EXPECT_EQ(store_->walk().value().size(), 4u) << "and the container; no extract snapshots left";
+}
+
+TEST_F(ImageLayersTest, ALayerWithTheWrongBytesLeavesNothing) {
+  auto app = image({kBase, kApp});
+  // The second layer's blob no longer matches its digest.
+  auto blob =
+      base_ / "images" / "blobs" / "sha256" / std::string(app.layers[1].blob.digest.encoded());
+  ASSERT_TRUE(std::filesystem::exists(blob));
+  std::filesystem::permissions(blob, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  write_file(blob, kOther);
+  auto result = commit_image_layers(*store_, *images_, app);
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.error().to_string().find(app.layers[1].blob.digest.str()), std::string::npos)
+      << result.error().to_string();
+  EXPECT_EQ(committed(), 1u) << "the base layer is good and stays";
+  EXPECT_EQ(store_->walk().value().size(), 1u) << "the failed layer's snapshot is gone";
+  EXPECT_EQ(store_->driver().stored_ids().value().size(), 1u);
+}
+
+TEST_F(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
+  auto evil = image({tar::make_tar({tar::File("../escaped", "x")})});
+  auto result = commit_image_layers(*store_, *images_, evil);
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.error().to_string().find("path escapes the root"), std::string::npos)
+      << result.error().to_string();
+  EXPECT_EQ(store_->walk().value().size(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(root_ / "mnt" / "escaped"));
+  EXPECT_FALSE(std::filesystem::exists(root_ / "escaped"));
+}
+
+}  // namespace
+}  // namespace layerfs::testing
