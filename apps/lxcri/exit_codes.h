@@ -5,8 +5,10 @@
 //   1  the operation failed (I/O, an internal error, anything not below)
 //   2  usage: a bad command line, image reference or transport name
 //   3  not found: an unknown image reference, a missing file or blob
-//   4  bad content: a digest or size mismatch, a malformed document, a
-//      hostile or corrupt archive, a limit exceeded, a dependency cycle
+//   4  bad content or state: a digest or size mismatch, a malformed
+//      document, a hostile or corrupt archive, a limit exceeded, a dependency
+//      cycle, a snapshot that still has children or a snapshotter that
+//      cannot work here
 //   5  already exists: the target (an unpack directory) is in the way
 #pragma once
 #include "core/error.h"

@@ -29,7 +29,8 @@ struct ImageOptions {
   std::string rootfs;              // create --from-dir
   unsigned jobs = 0;               // unpack --jobs: decompress-ahead threads, 0 = one per core
   std::string hostname = "lxcri";  // bundle --hostname
-  std::vector<std::string> args;   // bundle: the program and its arguments
+  std::string snapshotter = "overlayfs";  // mount, umount --snapshotter
+  std::vector<std::string> args;          // bundle: the program and its arguments
   oci::transport::CreateOptions create;
 };
 
@@ -39,6 +40,10 @@ int export_image(const ImageOptions& o);
 int create_image(ImageOptions& o);
 int unpack_image(const ImageOptions& o);
 int make_bundle(const ImageOptions& o);
+
+// An image's root filesystem at a directory, from snapshots: image_mount.cpp.
+int mount_image(const ImageOptions& o);
+int unmount_image(const ImageOptions& o);
 
 // Looking at and tending the store: image_maintenance.cpp.
 int list_images(const ImageOptions& o);

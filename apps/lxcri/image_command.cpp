@@ -1,6 +1,7 @@
 #include "image_command.h"
 
 #include "image_actions.h"
+#include "layerfs/open_snapshotter.h"
 
 namespace lxcri {
 
@@ -16,6 +17,8 @@ struct ImageCommand::Options : ImageOptions {
   CLI::App* check_cmd = nullptr;
   CLI::App* unpack_cmd = nullptr;
   CLI::App* bundle_cmd = nullptr;
+  CLI::App* mount_cmd = nullptr;
+  CLI::App* umount_cmd = nullptr;
 };
 
 namespace {
@@ -95,11 +98,23 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
           "threads decompressing and verifying layers ahead (default: one per core but one)")
       ->check(CLI::Range(1u, 64u));
 
+  o.mount_cmd = image_->add_subcommand(
+      "mount", "mount an image's root filesystem read-only at DIR (layers unpacked once, shared)");
+  o.mount_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
+  o.mount_cmd->add_option("DIR", o.target, "an existing directory")->required();
+  o.umount_cmd = image_->add_subcommand("umount", "unmount what `image mount` mounted at DIR");
+  o.umount_cmd->add_option("DIR", o.target, "the directory")->required();
+  for (CLI::App* cmd : {o.mount_cmd, o.umount_cmd}) {
+    cmd->add_option("--snapshotter", o.snapshotter, "overlayfs (the default)")
+        ->check(CLI::IsMember(layerfs::kSnapshotterNames));
+  }
+
   // (App::get_subcommands() without a filter lists only the parsed ones.)
   for (CLI::App* cmd : image_->get_subcommands([](CLI::App*) { return true; })) {
     add_store_option(*cmd, o);
   }
-  for (CLI::App* cmd : {o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd, o.bundle_cmd})
+  for (CLI::App* cmd :
+       {o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd, o.bundle_cmd, o.mount_cmd})
     add_platform_option(*cmd, o);
 }
 
@@ -121,6 +136,8 @@ int ImageCommand::run() {
   if (o.gc_cmd->parsed()) return collect_garbage(o);
   if (o.check_cmd->parsed()) return check_store(o);
   if (o.bundle_cmd->parsed()) return make_bundle(o);
+  if (o.mount_cmd->parsed()) return mount_image(o);
+  if (o.umount_cmd->parsed()) return unmount_image(o);
   return unpack_image(o);
 }
 

@@ -1,16 +1,19 @@
-// lxcri-image: `lxcri image ...`, the OCI content store's command line
-// (image_command.h). `lxcri` runs it for every `image` command, with the
-// same arguments, so that the runtime itself stays small and starts fast.
+// lxcri-image: `lxcri image ...` and `lxcri snapshot ...`, the OCI content
+// store's command line (image_command.h, snapshot_command.h). `lxcri` runs
+// it for every such command, with the same arguments, so that the runtime
+// itself stays small and starts fast.
 #include <CLI/CLI.hpp>
 
 #include "exit_codes.h"
 #include "image_command.h"
+#include "snapshot_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"lxcri image: OCI images in the content store"};
   app.name("lxcri");
   app.require_subcommand(1);
   lxcri::ImageCommand image(app);
+  lxcri::SnapshotCommand snapshot(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -21,5 +24,5 @@ int main(int argc, char** argv) {
     app.exit(e);
     return lxcri::kExitUsage;
   }
-  return image.run();
+  return snapshot.parsed() ? snapshot.run() : image.run();
 }

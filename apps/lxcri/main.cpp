@@ -59,9 +59,10 @@ int exec_program_index(int argc, char** argv, int exec_at) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // `lxcri [global options] image ...` runs lxcri-image with the image
+  // `lxcri [global options] image|snapshot ...` runs lxcri-image with that
   // command only: the runtime's global options mean nothing to it.
-  if (int at = command_index(argc, argv); at < argc && std::strcmp(argv[at], "image") == 0) {
+  if (int at = command_index(argc, argv); at < argc && (std::strcmp(argv[at], "image") == 0 ||
+                                                        std::strcmp(argv[at], "snapshot") == 0)) {
     std::string program = lxcri::sibling_program("lxcri-image");
     std::vector<char*> args = {argv[0]};
     args.insert(args.end(), argv + at, argv + argc);

@@ -164,7 +164,10 @@ core::Status mount_all(const std::vector<Mount>& mounts, const std::filesystem::
 core::Status unmount_all(const std::filesystem::path& target, bool detach) {
   const int flags = detach ? MNT_DETACH : 0;
   if (::umount2(target.c_str(), flags) != 0) {
-    return core::Error(core::ErrorCode::kInternal, std::string("unmount: ") + std::strerror(errno))
+    const int err = errno;
+    return core::Error(err == EINVAL ? core::ErrorCode::kNotFound : core::ErrorCode::kInternal,
+                       err == EINVAL ? std::string("nothing is mounted there")
+                                     : std::string("unmount: ") + std::strerror(err))
         .with_file(target.string());
   }
   // Stacked mounts: keep going until the target is no longer a mount point.

@@ -19,7 +19,8 @@ namespace layerfs {
 core::Status mount_all(const std::vector<Mount>& mounts, const std::filesystem::path& target);
 
 // Unmounts everything mounted at `target` (the last mount first, as often as
-// needed). `detach`: lazily, when a process still uses it.
+// needed). `detach`: lazily, when a process still uses it. kNotFound when
+// nothing is mounted there.
 core::Status unmount_all(const std::filesystem::path& target, bool detach = false);
 
 }  // namespace layerfs

@@ -1,0 +1,28 @@
+// layerfs/open_snapshotter.h: the snapshotter of a content store, by name.
+//
+// A store keeps each snapshotter's snapshots apart, under
+// <store>/snapshots/<name>/ (metadata.json, lock, the driver's storage and
+// mnt/ for its own temporary mounts), so switching --snapshotter never
+// mixes them. The names: overlayfs (the default). btrfs, zfs and copy are
+// not written yet and say so.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "layerfs/snapshotter.h"
+
+namespace layerfs {
+
+inline constexpr std::string_view kDefaultSnapshotter = "overlayfs";
+// Every name --snapshotter may take, the ones not written yet included.
+inline const std::vector<std::string> kSnapshotterNames = {"overlayfs", "btrfs", "zfs", "copy"};
+
+core::Result<std::unique_ptr<Snapshotter>> open_snapshotter(const std::filesystem::path& store_root,
+                                                            std::string_view name);
+
+}  // namespace layerfs

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `lxcri image mount|umount` and `lxcri snapshot ls|usage|rm` as a user runs
+# them, on a store in a private tmpfs: an image made from busybox mounts
+# read-only with its files, a second image on the same base layer unpacks
+# only its own layer, umount leaves the layers for next time, and misuse
+# (unknown snapshots, a parent with children, a directory not mounted) fails
+# with the documented exit codes (exit_codes.h) and leaves no mounts. Needs root (exit 77
+# otherwise: skipped).
+set -euo pipefail
+lxcri=${LXCRI:?set LXCRI to the lxcri binary}
+[[ $(id -u) -eq 0 ]] || { echo "skipped: mounting needs root"; exit 77; }
+work=$(mktemp -d /tmp/lxcri-snapshot-cli.XXXXXX)
+mount -t tmpfs tmpfs "$work"
+cleanup() {
+  for m in $(awk -v w="$work" '$5 ~ "^"w"/" {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m"
+  done
+  umount -l "$work"
+  rmdir "$work"
+}
+trap cleanup EXIT
+export LXCRI_STORE=$work/store
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect CODE ARGS...: lxcri exits CODE; its output is in $work/out.
+expect() {
+  local code=$1
+  shift
+  set +e
+  "$lxcri" "$@" >"$work/out" 2>&1
+  local got=$?
+  set -e
+  [[ $got -eq $code ]] || { cat "$work/out" >&2; fail "lxcri $* exited $got, expected $code"; }
+}
+count() { "$lxcri" snapshot ls --format json | python3 -c "import json,sys; print(sum(1 for s in json.load(sys.stdin) if s['kind'] == '$1'))"; }
+
+busybox=$(command -v busybox)
+mkdir -p "$work/base/bin" "$work/app/bin" "$work/mnt" "$work/mnt2"
+cp "$busybox" "$work/base/bin/busybox"
+"$lxcri" image create --from-dir "$work/base" base:1 >/dev/null
+
+expect 0 image mount base:1 "$work/mnt"
+[[ -x $work/mnt/bin/busybox ]] || fail "the image's file is not in the mount"
+"$work/mnt/bin/busybox" true || fail "the mounted busybox does not run"
+touch "$work/mnt/new" 2>/dev/null && fail "the mount is writable"
+[[ $(count committed) -eq 1 && $(count view) -eq 1 ]] || fail "expected one layer and one view"
+expect 0 snapshot usage
+grep -q "total" "$work/out" || fail "usage prints no total"
+
+# The same image twice: no layer is unpacked again.
+expect 0 image mount base:1 "$work/mnt2"
+[[ $(count committed) -eq 1 ]] || fail "the layer was unpacked twice"
+expect 0 image umount "$work/mnt2"
+
+# A committed layer with a view on it cannot go.
+layer=$("$lxcri" snapshot ls --format json | python3 -c "import json,sys; print([s['key'] for s in json.load(sys.stdin) if s['kind'] == 'committed'][0])")
+expect 4 snapshot rm "$layer"
+grep -q "is the parent of 'mount:" "$work/out" || fail "rm of a parent does not name its child"
+
+expect 0 image umount "$work/mnt"
+grep -q " $work/mnt " /proc/self/mountinfo && fail "still mounted after umount"
+[[ $(count view) -eq 0 && $(count committed) -eq 1 ]] || fail "umount should keep the layer"
+
+expect 3 image umount "$work/mnt"
+grep -q "no image is mounted there" "$work/out" || fail "umount of nothing"
+expect 3 snapshot rm nope
+expect 3 image mount missing:1 "$work/mnt"
+expect 3 image mount base:1 "$work/nowhere"
+expect 4 image mount base:1 "$work/mnt" --snapshotter btrfs
+grep -q "not written yet" "$work/out" || fail "btrfs should say it is not written yet"
+expect 2 image mount base:1 "$work/mnt" --snapshotter nonsense
+
+expect 0 snapshot rm --chain "$layer"
+[[ $("$lxcri" snapshot ls --format json) == "[]" ]] || fail "rm left snapshots"
+echo "ok: lxcri image mount and lxcri snapshot"
