@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "foreground.h"
+#include "layerfs/open_snapshotter.h"
 #include "oci/store/posix_file.h"
 #include "oci/store/store_root.h"
 #include "runtime/lifecycle/operations.h"
@@ -61,6 +62,18 @@ std::string generated_id() {
   return buf;
 }
 
+// The annotations of a bundle generated from an image: the runtime owns it,
+// and its rootfs/ is a snapshot of the store's default snapshotter.
+std::map<std::string, std::string> bundle_annotations(const RuntimeOptions& o) {
+  return {{lc::kOwnedBundleAnnotation, "true"},
+          {lc::kBundleStoreAnnotation, oci::store::default_store_root(o.store).string()},
+          {lc::kBundleSnapshotterAnnotation, std::string(layerfs::kDefaultSnapshotter)}};
+}
+
+void warn_to_stderr(const std::string& warning) {
+  std::fprintf(stderr, "lxcri: warning: %s\n", warning.c_str());
+}
+
 // A new bundle for `image_ref` under the store's bundles/ dir, made by
 // `lxcri-image image bundle` (which holds all of the image code), whose
 // errors reach the user on its stderr.
@@ -74,7 +87,8 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
   // (lxcri-image removes its own on errors, not when it is killed).
   bool existed = std::filesystem::exists(dir, ec);
   std::string program = sibling_program("lxcri-image");
-  std::vector<std::string> args = {program, "image", "bundle", "--hostname", id};
+  // rootfs/ as a snapshot on the image's layers: a mount, not a copy.
+  std::vector<std::string> args = {program, "image", "bundle", "--hostname", id, "--snapshot"};
   if (!o.store.empty()) args.insert(args.end(), {"--store", o.store});
   if (!o.platform.empty()) args.insert(args.end(), {"--platform", o.platform});
   args.insert(args.end(), {image_ref, dir, "--"});
@@ -96,7 +110,8 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    if (!existed) std::filesystem::remove_all(dir, ec);
+    // (lxcri-image releases its snapshot itself unless it was killed.)
+    if (!existed) lc::remove_owned_bundle(dir, bundle_annotations(o), warn_to_stderr);
     return core::Error(
         core::ErrorCode::kFailedPrecondition,
         "no bundle for image " + image_ref + " (lxcri-image exited with status " +
@@ -119,7 +134,7 @@ core::Result<lc::CreateRequest> create_request(const RuntimeOptions& o, const st
   auto bundle = bundle_from_image(o, image, req.id);
   if (!bundle) return bundle.error();
   req.bundle = bundle.value();
-  req.extra_annotations[lc::kOwnedBundleAnnotation] = "true";
+  req.extra_annotations = bundle_annotations(o);
   return req;
 }
 
@@ -131,8 +146,8 @@ core::Result<runtime::state::ContainerState> create_with(const lc::RuntimeContex
   if (!req) return req.error();
   auto st = lc::create(ctx, req.value());
   if (!st && !image.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(req.value().bundle, ec);  // ours, and never used
+    // Ours, and never used.
+    lc::remove_owned_bundle(req.value().bundle, req.value().extra_annotations, warn_to_stderr);
   }
   return st;
 }

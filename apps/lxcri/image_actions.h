@@ -29,7 +29,8 @@ struct ImageOptions {
   std::string rootfs;              // create --from-dir
   unsigned jobs = 0;               // unpack --jobs: decompress-ahead threads, 0 = one per core
   std::string hostname = "lxcri";  // bundle --hostname
-  std::string snapshotter = "overlayfs";  // mount, umount --snapshotter
+  std::string snapshotter = "overlayfs";  // mount, umount, bundle --snapshotter
+  bool snapshot = false;                  // bundle --snapshot
   std::vector<std::string> args;          // bundle: the program and its arguments
   oci::transport::CreateOptions create;
 };

@@ -87,6 +87,9 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.bundle_cmd->add_option("DIR", o.target, "a directory that does not exist yet")->required();
   o.bundle_cmd->add_option("--hostname", o.hostname, "the container's hostname (default: lxcri)");
   o.bundle_cmd->add_option("ARGS", o.args, "replace the image's Cmd (after --)");
+  o.bundle_cmd->add_flag("--snapshot", o.snapshot,
+                         "rootfs/ as a mounted snapshot on the image's layers instead of a copy "
+                         "(what `lxcri run IMAGE` uses; `lxcri delete` releases it)");
 
   o.unpack_cmd = image_->add_subcommand("unpack", "unpack an image's layers into a new directory");
   o.unpack_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
@@ -104,7 +107,7 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.mount_cmd->add_option("DIR", o.target, "an existing directory")->required();
   o.umount_cmd = image_->add_subcommand("umount", "unmount what `image mount` mounted at DIR");
   o.umount_cmd->add_option("DIR", o.target, "the directory")->required();
-  for (CLI::App* cmd : {o.mount_cmd, o.umount_cmd}) {
+  for (CLI::App* cmd : {o.mount_cmd, o.umount_cmd, o.bundle_cmd}) {
     cmd->add_option("--snapshotter", o.snapshotter, "overlayfs (the default)")
         ->check(CLI::IsMember(layerfs::kSnapshotterNames));
   }

@@ -3,6 +3,7 @@
 #include "core/memory/memory_metrics.h"
 #include "exit_codes.h"
 #include "image_actions.h"
+#include "layerfs/open_snapshotter.h"
 #include "oci/transport/export.h"
 #include "oci/transport/import.h"
 #include "oci/transport/location.h"
@@ -111,8 +112,14 @@ int make_bundle(const ImageOptions& o) {
   if (!lease.is_ok()) return report_error(lease.error());
   auto row = resolve_row(store.value(), ref.value(), platform.value());
   if (!row.is_ok()) return report_error(row.error());
-  core::Status made = runtime::bundle::make_image_bundle(store.value(), *row.value().image,
-                                                         o.target, {o.hostname, o.args});
+  std::unique_ptr<layerfs::Snapshotter> snapshots;
+  if (o.snapshot) {
+    auto opened = layerfs::open_snapshotter(store.value().root(), o.snapshotter);
+    if (!opened.is_ok()) return report_error(opened.error());
+    snapshots = std::move(opened).value();
+  }
+  core::Status made = runtime::bundle::make_image_bundle(
+      store.value(), *row.value().image, o.target, {o.hostname, o.args, snapshots.get()});
   if (!made.is_ok()) return report_error(made.error());
   std::printf("%s -> %s\n", ref.value().str().c_str(), o.target.c_str());
   return kExitOk;

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "layerfs/bundle_rootfs.h"
+#include "layerfs/image_layers.h"
 #include "oci/store/posix_file.h"
 #include "oci/unpack/root_dir.h"
 #include "oci/unpack/unpack_image.h"
@@ -177,13 +179,25 @@ core::Status make_image_bundle(const oci::store::Store& store,
     return oci::store::sys_error("mkdir", bundle_dir, errno);
   }
   auto fail = [&](core::Error e) -> core::Status {
+    if (options.snapshots) (void)layerfs::release_bundle_rootfs(*options.snapshots, bundle_dir);
     std::error_code ec;
     std::filesystem::remove_all(bundle_dir, ec);
     return e;
   };
   std::string rootfs = bundle_dir + "/rootfs";
-  auto unpacked = oci::unpack::unpack_image(store, image, rootfs);
-  if (!unpacked) return fail(unpacked.error());
+  if (options.snapshots) {
+    auto layers = layerfs::commit_image_layers(*options.snapshots, store, image);
+    if (!layers) return fail(layers.error());
+    auto mounted = layerfs::mount_bundle_rootfs(*options.snapshots, layers.value().top, bundle_dir);
+    // Nothing to release yet: mount_bundle_rootfs undoes itself.
+    if (!mounted.is_ok()) {
+      std::error_code ec;
+      std::filesystem::remove_all(bundle_dir, ec);
+      return mounted.error();
+    }
+  } else if (auto unpacked = oci::unpack::unpack_image(store, image, rootfs); !unpacked) {
+    return fail(unpacked.error());
+  }
   auto process = process_for_image(image.config.config, rootfs, options.args);
   if (!process) return fail(process.error());
   nlohmann::json config = runtime::spec::default_spec();

@@ -1,8 +1,10 @@
 // runtime/bundle/image_bundle.h: an OCI bundle generated from an image in
 // the store, for `lxcri run IMAGE` and `lxcri create --image IMAGE`.
 //
-// The image is unpacked into BUNDLE/rootfs (a plain copy: one directory per
-// container until the LayerFS snapshotters exist), and BUNDLE/config.json is
+// BUNDLE/rootfs is either the image unpacked (a plain copy, for any runtime)
+// or, with a snapshotter, an active snapshot on the image's layers mounted
+// there (layerfs/bundle_rootfs.h: layers shared, unpacked once; release it
+// before deleting the bundle). BUNDLE/config.json is
 // the default spec (default_spec.h) with the image's config applied the way
 // Docker and Podman apply it: args = Entrypoint + (the given args, else Cmd);
 // Env; WorkingDir (default "/"); User as "name", "uid", "name:group" or
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "layerfs/snapshotter.h"
 #include "oci/image_config.h"
 #include "oci/layers/image_resolver.h"
 #include "oci/store/store.h"
@@ -24,8 +27,9 @@
 namespace runtime::bundle {
 
 struct ImageBundleOptions {
-  std::string hostname;           // the container's hostname
-  std::vector<std::string> args;  // replaces the image's Cmd when not empty
+  std::string hostname;                       // the container's hostname
+  std::vector<std::string> args;              // replaces the image's Cmd when not empty
+  layerfs::Snapshotter* snapshots = nullptr;  // set: rootfs/ is a snapshot
 };
 
 // The "process" object for an image whose rootfs is at `rootfs`. Errors:

@@ -97,5 +97,16 @@ core::Status run_runtime_hooks(const RuntimeContext& ctx, const std::string& id,
 
 // The annotation that marks a bundle the runtime generated and owns.
 inline constexpr const char* kOwnedBundleAnnotation = "org.lxcri.bundle.owned";
+// On such a bundle whose rootfs/ is a snapshot (layerfs/bundle_rootfs.h): the
+// content store and the snapshotter it came from, so delete can release it.
+inline constexpr const char* kBundleStoreAnnotation = "org.lxcri.bundle.store";
+inline constexpr const char* kBundleSnapshotterAnnotation = "org.lxcri.bundle.snapshotter";
+
+// Removes a bundle the runtime generated: releases its rootfs snapshot when
+// `annotations` name one, then deletes the directory. Problems are reported
+// through `warn` (the container is gone either way).
+void remove_owned_bundle(const std::string& bundle,
+                         const std::map<std::string, std::string>& annotations,
+                         const std::function<void(const std::string&)>& warn);
 
 }  // namespace runtime::lifecycle

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "layerfs/bundle_rootfs.h"
 #include "runtime/lifecycle/cgroups.h"
 #include "runtime/lifecycle/container_record.h"
 #include "runtime/lifecycle/operations.h"
@@ -81,11 +82,28 @@ core::Status remove(const RuntimeContext& ctx, const std::string& id, bool force
     run_host_hooks_warning(ctx, config.value().hooks.poststop, json, "poststop");
   }
   if (st.annotations.count(kOwnedBundleAnnotation)) {
-    std::error_code ec;
-    std::filesystem::remove_all(st.bundle, ec);
-    if (ec) ctx.warn("cannot remove generated bundle " + st.bundle + ": " + ec.message());
+    remove_owned_bundle(st.bundle, st.annotations, [&ctx](const std::string& w) { ctx.warn(w); });
   }
   return {};
+}
+
+void remove_owned_bundle(const std::string& bundle,
+                         const std::map<std::string, std::string>& annotations,
+                         const std::function<void(const std::string&)>& warn) {
+  auto store = annotations.find(kBundleStoreAnnotation);
+  auto snapshotter = annotations.find(kBundleSnapshotterAnnotation);
+  if (store != annotations.end() && snapshotter != annotations.end()) {
+    core::Status s = layerfs::release_bundle_rootfs(store->second, snapshotter->second, bundle);
+    if (!s.is_ok()) {
+      // Deleting through a mounted rootfs would empty the snapshot: keep it all.
+      warn("cannot release the rootfs snapshot of generated bundle " + bundle + ": " +
+           s.error().to_string());
+      return;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(bundle, ec);
+  if (ec) warn("cannot remove generated bundle " + bundle + ": " + ec.message());
 }
 
 }  // namespace runtime::lifecycle

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `lxcri run IMAGE` and `lxcri create --image`: an image from the store,
-# unpacked into a generated bundle whose config follows the image's
-# Entrypoint, Cmd, Env, WorkingDir and User; the bundle goes with the
-# container.
+# `lxcri run IMAGE` and `lxcri create --image`: an image from the store in a
+# generated bundle whose rootfs is a snapshot on the image's layers and whose
+# config follows the image's Entrypoint, Cmd, Env, WorkingDir and User; the
+# bundle and its snapshot go with the container, the layers stay.
 source "$(dirname "$0")/lib.sh"
 
 export LXCRI_STORE=$work/store
@@ -37,11 +37,28 @@ L create --image test/app:1 img1
 [[ $(state_field img1 status) == created ]] || fail "create --image"
 bundle=$(state_field img1 bundle)
 [[ -f $bundle/config.json && -d $bundle/rootfs/srv/app ]] || fail "no generated bundle at $bundle"
+grep -q " $bundle/rootfs .* - overlay " /proc/self/mountinfo ||
+  fail "the rootfs is not an overlay snapshot: $(grep "$bundle" /proc/self/mountinfo)"
+"$lxcri" snapshot ls | grep -q "^active .* bundle:$bundle (sha256:" ||
+  fail "no active snapshot for the bundle: $("$lxcri" snapshot ls)"
 L start img1
 wait_status img1 stopped
 L delete img1
 check_clean img1
 [[ ! -e $bundle ]] || fail "delete kept the generated bundle"
+grep -q " $bundle/rootfs " /proc/self/mountinfo && fail "delete left the rootfs mounted"
+"$lxcri" snapshot ls | grep -q "bundle:" && fail "delete left the bundle's snapshot"
+"$lxcri" snapshot ls | grep -q "^committed" || fail "the image's layer should stay for the next run"
+
+step "a container's writes stay in its own snapshot; the layer is unpacked once"
+"$lxcri" image create --from-dir "$rootfs" test/root:1 --entrypoint sh --entrypoint -c >/dev/null
+layers_before=$("$lxcri" snapshot ls | grep -c "^committed")
+L run --name w1 test/root:1 -- 'echo changed >/etc/group; cat /etc/group' >"$work/out"
+grep -qx changed "$work/out" || fail "the write did not happen: $(cat "$work/out")"
+L run --name w2 test/root:1 -- 'cat /etc/group' >"$work/out"
+grep -qx "appgroup:x:4321:" "$work/out" || fail "w1's write leaked into w2: $(cat "$work/out")"
+# test/root:1 has test/app:1's one layer: nothing new to unpack.
+[[ $("$lxcri" snapshot ls | grep -c "^committed") -eq $layers_before ]] || fail "a layer was unpacked again"
 
 step "image bundle: the same bundle, for any runtime"
 "$lxcri" image bundle --hostname box test/app:1 "$work/made" -- 'echo from args' >/dev/null
@@ -73,4 +90,6 @@ expect_exit 1 run test/nocmd:1
 expect_error "no Entrypoint or Cmd"
 [[ -z $(ls -A "$LXCRI_STORE/bundles") ]] || fail "a failed run left its bundle"
 [[ -z $(L list -q) ]] || fail "a failed run left a container"
+"$lxcri" snapshot ls | grep -q "bundle:" && fail "a failed run left its snapshot"
+grep -q "$LXCRI_STORE" /proc/self/mountinfo && fail "a mount is left in the store"
 echo "ok: run IMAGE"
