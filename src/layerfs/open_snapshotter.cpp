@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "layerfs/btrfs_driver.h"
 #include "layerfs/overlay_driver.h"
 
 namespace layerfs {
@@ -14,7 +15,12 @@ core::Result<std::unique_ptr<Snapshotter>> open_snapshotter(const std::filesyste
     if (!driver) return driver.error();
     return Snapshotter::open(root, std::move(driver).value());
   }
-  if (name == "btrfs" || name == "zfs" || name == "copy") {
+  if (name == "btrfs") {
+    auto driver = BtrfsDriver::open(root);
+    if (!driver) return driver.error();
+    return Snapshotter::open(root, std::move(driver).value());
+  }
+  if (name == "zfs" || name == "copy") {
     return core::Error(core::ErrorCode::kFailedPrecondition,
                        "the " + std::string(name) +
                            " snapshotter is not written yet; overlayfs is the one there is")
@@ -22,7 +28,7 @@ core::Result<std::unique_ptr<Snapshotter>> open_snapshotter(const std::filesyste
   }
   return core::Error(core::ErrorCode::kInvalidArgument,
                      "unknown snapshotter '" + std::string(name) +
-                         "': overlayfs (btrfs, zfs and copy are planned)")
+                         "': overlayfs or btrfs (zfs and copy are planned)")
       .with_field("--snapshotter");
 }
 

@@ -3,8 +3,8 @@
 // A store keeps each snapshotter's snapshots apart, under
 // <store>/snapshots/<name>/ (metadata.json, lock, the driver's storage and
 // mnt/ for its own temporary mounts), so switching --snapshotter never
-// mixes them. The names: overlayfs (the default). btrfs, zfs and copy are
-// not written yet and say so.
+// mixes them. The names: overlayfs (the default) and btrfs (the store must be
+// on btrfs). zfs and copy are not written yet and say so.
 #pragma once
 
 #include <filesystem>

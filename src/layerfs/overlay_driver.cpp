@@ -9,6 +9,7 @@
 #include <string>
 
 #include "layerfs/disk_usage.h"
+#include "layerfs/storage_dir.h"
 #include "oci/store/posix_file.h"
 
 namespace layerfs {
@@ -37,9 +38,9 @@ core::Result<std::unique_ptr<OverlayDriver>> OverlayDriver::open(
                        "the kernel has no overlayfs (modprobe overlay), which the overlayfs "
                        "snapshotter needs; --snapshotter copy works anywhere");
   }
-  std::filesystem::path snapshots = root / "snapshots";
-  if (core::Status s = oci::store::make_dirs(root); !s.is_ok()) return s.error();
-  if (core::Status s = make_dir(snapshots); !s.is_ok()) return s.error();
+  auto made = make_snapshots_dir(root);
+  if (!made) return made.error();
+  std::filesystem::path snapshots = std::move(made).value();
   struct statfs fs {};
   if (::statfs(snapshots.c_str(), &fs) != 0) {
     return oci::store::sys_error("statfs", snapshots, errno);
@@ -104,12 +105,7 @@ core::Result<Usage> OverlayDriver::usage(const std::string& id) const {
 }
 
 core::Result<std::vector<std::string>> OverlayDriver::stored_ids() const {
-  std::vector<std::string> ids;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(snapshots_, ec))
-    ids.push_back(entry.path().filename().string());
-  if (ec) return oci::store::sys_error("listing", snapshots_, ec.value());
-  return ids;
+  return list_ids(snapshots_);
 }
 
 }  // namespace layerfs

@@ -55,7 +55,7 @@ const std::string kApp = tar::make_tar(
     {tar::File("etc/os", "app"), tar::Whiteout("tmp", "x"), tar::File("app/run", "run")});
 const std::string kOther = tar::make_tar({tar::File("other", "1")});
 
-TEST_F(ImageLayersTest, LayersAreCommittedOnceAndAContainerSeesTheImage) {
+TEST_P(ImageLayersTest, LayersAreCommittedOnceAndAContainerSeesTheImage) {
   auto app = image({kBase, kApp});
   auto first = commit_image_layers(*store_, *images_, app);
   ASSERT_TRUE(first) << first.error().to_string();
@@ -84,7 +84,7 @@ TEST_F(ImageLayersTest, LayersAreCommittedOnceAndAContainerSeesTheImage) {
   EXPECT_EQ(store_->walk().value().size(), 4u) << "and the container; no extract snapshots left";
 }
 
-TEST_F(ImageLayersTest, ALayerWithTheWrongBytesLeavesNothing) {
+TEST_P(ImageLayersTest, ALayerWithTheWrongBytesLeavesNothing) {
   auto app = image({kBase, kApp});
   // The second layer's blob no longer matches its digest.
   auto blob =
@@ -102,7 +102,7 @@ TEST_F(ImageLayersTest, ALayerWithTheWrongBytesLeavesNothing) {
   EXPECT_EQ(store_->driver().stored_ids().value().size(), 1u);
 }
 
-TEST_F(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
+TEST_P(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
   auto evil = image({tar::make_tar({tar::File("../escaped", "x")})});
   auto result = commit_image_layers(*store_, *images_, evil);
   ASSERT_FALSE(result.is_ok());
@@ -112,6 +112,9 @@ TEST_F(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
   EXPECT_FALSE(std::filesystem::exists(root_ / "mnt" / "escaped"));
   EXPECT_FALSE(std::filesystem::exists(root_ / "escaped"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest, ::testing::Values("overlayfs", "btrfs"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace layerfs::testing

@@ -1,20 +1,24 @@
-// tests/layerfs: a snapshot store on a private tmpfs, with real mounts.
+// tests/layerfs: a snapshot store on a private tmpfs, with real mounts, for
+// each driver (the test parameter): "overlayfs" keeps its store on the tmpfs,
+// "btrfs" on a btrfs made in a file there (mkfs.btrfs, a loop mount).
 //
-// Each test gets a fresh tmpfs (so overlayfs has a proper upper filesystem
-// and nothing touches the machine's disks) and, at the end, checks that it
-// left no mount behind under it before unmounting it.
+// Each test gets a fresh tmpfs (nothing touches the machine's disks) and, at
+// the end, checks that it left no mount behind under it (and no loop device
+// on its file) before unmounting it.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "layerfs/btrfs_driver.h"
 #include "layerfs/mount.h"
 #include "layerfs/overlay_driver.h"
 #include "layerfs/snapshotter.h"
@@ -46,16 +50,32 @@ inline std::vector<std::string> mounts_under(const std::string& dir) {
   return out;
 }
 
-class LayerfsTest : public ::testing::Test {
+inline int run(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str());
+}
+
+class LayerfsTest : public ::testing::TestWithParam<std::string> {
  protected:
+  bool overlay() const { return GetParam() == "overlayfs"; }
+
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "mounting needs root";
+    if (!overlay() && run("command -v mkfs.btrfs") != 0) {
+      GTEST_SKIP() << "mkfs.btrfs is not installed (btrfs-progs; scripts/setup installs it)";
+    }
     char tmpl[] = "/tmp/lxcri-layerfs-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     base_ = tmpl;
-    ASSERT_EQ(::mount("tmpfs", base_.c_str(), "tmpfs", 0, "size=512m"), 0) << strerror(errno);
+    ASSERT_EQ(::mount("tmpfs", base_.c_str(), "tmpfs", 0, "size=1g"), 0) << strerror(errno);
     mounted_ = true;
     root_ = base_ / "store";
+    if (!overlay()) {
+      const std::string image = (base_ / "btrfs.img").string();
+      std::filesystem::create_directories(root_);
+      ASSERT_EQ(run("truncate -s 400M " + image + " && mkfs.btrfs -q " + image), 0);
+      ASSERT_EQ(run("mount -o loop " + image + " " + root_.string()), 0)
+          << "cannot loop-mount a btrfs";
+    }
     auto s = open_store();
     ASSERT_TRUE(s) << s.error().to_string();
     store_ = std::move(s).value();
@@ -65,19 +85,33 @@ class LayerfsTest : public ::testing::Test {
     if (!mounted_) return;
     store_.reset();
     std::vector<std::string> left = mounts_under(base_.string());
-    // The tmpfs itself is expected; anything else is a leak of the test.
+    // The tmpfs and the btrfs are the fixture's; anything else is a leak.
     std::erase(left, base_.string());
+    if (!overlay()) std::erase(left, root_.string());
     EXPECT_EQ(left, std::vector<std::string>{}) << "mounts left behind";
     for (auto it = left.rbegin(); it != left.rend(); ++it)
       ::umount2(it->c_str(), MNT_DETACH);
+    if (!overlay()) {
+      ::umount2(root_.c_str(), 0);
+      EXPECT_NE(run("losetup -j " + (base_ / "btrfs.img").string() + " | grep -q ."), 0)
+          << "the loop device outlived its mount";
+    }
     ::umount2(base_.c_str(), MNT_DETACH);
     std::filesystem::remove_all(base_);
   }
 
   core::Result<std::unique_ptr<Snapshotter>> open_store() {
-    auto driver = OverlayDriver::open(root_);
-    if (!driver) return driver.error();
-    return Snapshotter::open(root_, std::move(driver).value());
+    std::unique_ptr<Driver> driver;
+    if (overlay()) {
+      auto d = OverlayDriver::open(root_);
+      if (!d) return d.error();
+      driver = std::move(d).value();
+    } else {
+      auto d = BtrfsDriver::open(root_);
+      if (!d) return d.error();
+      driver = std::move(d).value();
+    }
+    return Snapshotter::open(root_, std::move(driver));
   }
 
   // A directory to mount at; unmounted by the test (or TearDown complains).

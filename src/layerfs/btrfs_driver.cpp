@@ -1,0 +1,122 @@
+#include "layerfs/btrfs_driver.h"
+
+#include <fcntl.h>
+#include <linux/btrfs.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "layerfs/disk_usage.h"
+#include "layerfs/storage_dir.h"
+#include "oci/store/posix_file.h"
+
+namespace layerfs {
+
+namespace {
+
+using oci::store::sys_error;
+using oci::store::UniqueFd;
+
+core::Result<UniqueFd> open_dir(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return sys_error("open", dir, errno);
+  return UniqueFd(fd);
+}
+
+template <typename Args>
+void set_name(Args& args, const std::string& name) {
+  std::strncpy(args.name, name.c_str(), sizeof args.name - 1);
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<BtrfsDriver>> BtrfsDriver::open(const std::filesystem::path& root) {
+  auto made = make_snapshots_dir(root);
+  if (!made) return made.error();
+  std::filesystem::path snapshots = std::move(made).value();
+  struct statfs fs {};
+  if (::statfs(snapshots.c_str(), &fs) != 0) return sys_error("statfs", snapshots, errno);
+  if (fs.f_type != BTRFS_SUPER_MAGIC) {
+    return core::Error(core::ErrorCode::kFailedPrecondition,
+                       "the btrfs snapshotter needs its store on a btrfs filesystem, and this "
+                       "is not one: give --store a directory on btrfs, or use overlayfs")
+        .with_file(snapshots.string());
+  }
+  return std::unique_ptr<BtrfsDriver>(new BtrfsDriver(std::move(snapshots)));
+}
+
+core::Status BtrfsDriver::create(const std::string& id, const std::vector<std::string>& chain,
+                                 Kind kind) {
+  auto dir = open_dir(snapshots_);
+  if (!dir) return dir.error();
+  if (chain.empty()) {
+    struct btrfs_ioctl_vol_args args {};
+    set_name(args, id);
+    if (::ioctl(dir.value().get(), BTRFS_IOC_SUBVOL_CREATE, &args) != 0) {
+      return sys_error("creating a subvolume", snapshots_ / id, errno);
+    }
+    return core::Status();
+  }
+  auto parent = open_dir(snapshots_ / chain[0]);
+  if (!parent) return parent.error();
+  struct btrfs_ioctl_vol_args_v2 args {};
+  args.fd = parent.value().get();
+  if (kind == Kind::kView) args.flags = BTRFS_SUBVOL_RDONLY;
+  set_name(args, id);
+  if (::ioctl(dir.value().get(), BTRFS_IOC_SNAP_CREATE_V2, &args) != 0) {
+    return sys_error("snapshotting subvolume " + chain[0], snapshots_ / id, errno);
+  }
+  return core::Status();
+}
+
+core::Result<std::vector<Mount>> BtrfsDriver::mounts(const std::string& id,
+                                                     const std::vector<std::string>&,
+                                                     Kind kind) const {
+  return std::vector<Mount>{
+      {"bind", (snapshots_ / id).string(), {"rbind", kind == Kind::kView ? "ro" : "rw"}}};
+}
+
+core::Status BtrfsDriver::commit(const std::string& id) {
+  auto subvol = open_dir(snapshots_ / id);
+  if (!subvol) return subvol.error();
+  std::uint64_t flags = 0;
+  if (::ioctl(subvol.value().get(), BTRFS_IOC_SUBVOL_GETFLAGS, &flags) != 0) {
+    return sys_error("reading the subvolume's flags", snapshots_ / id, errno);
+  }
+  flags |= BTRFS_SUBVOL_RDONLY;
+  if (::ioctl(subvol.value().get(), BTRFS_IOC_SUBVOL_SETFLAGS, &flags) != 0) {
+    return sys_error("making the subvolume read-only", snapshots_ / id, errno);
+  }
+  return core::Status();
+}
+
+core::Status BtrfsDriver::remove(const std::string& id) {
+  std::error_code ec;
+  if (!std::filesystem::exists(snapshots_ / id, ec)) return core::Status();
+  auto dir = open_dir(snapshots_);
+  if (!dir) return dir.error();
+  struct btrfs_ioctl_vol_args args {};
+  set_name(args, id);
+  if (::ioctl(dir.value().get(), BTRFS_IOC_SNAP_DESTROY, &args) == 0) return core::Status();
+  const int err = errno;
+  // Not a subvolume: what a create that failed half-way may leave.
+  if (err == ENOTTY || err == EINVAL) {
+    std::filesystem::remove_all(snapshots_ / id, ec);
+    if (!ec) return core::Status();
+  }
+  return sys_error("deleting the subvolume", snapshots_ / id, err);
+}
+
+core::Result<Usage> BtrfsDriver::usage(const std::string& id) const {
+  return disk_usage(snapshots_ / id);
+}
+
+core::Result<std::vector<std::string>> BtrfsDriver::stored_ids() const {
+  return list_ids(snapshots_);
+}
+
+}  // namespace layerfs
