@@ -3,6 +3,7 @@
 // share. Each action prints its result to stdout, errors to stderr, and
 // returns the exit code (exit_codes.h).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,19 @@ int check_store(const ImageOptions& o);
 
 // Shared helpers: image_support.cpp.
 core::Result<oci::store::Store> open_store(const ImageOptions& o);
+// What an action on one stored image starts with: its ref (o.ref), the store,
+// a lease that keeps gc from deleting the image's blobs while they are read,
+// and the image resolved for --platform.
+struct LeasedImage {
+  oci::store::Ref ref;
+  oci::store::Store store;
+  oci::store::StoreLease lease;
+  ImageRow row;
+  const oci::layers::ResolvedImage& image() const { return *row.image; }
+};
+// nullopt after reporting the error (a bad ref or platform as a usage error);
+// `exit_code` then holds what to exit with.
+std::optional<LeasedImage> open_leased_image(const ImageOptions& o, int& exit_code);
 // --platform, else the host's.
 core::Result<oci::Platform> wanted_platform(const ImageOptions& o);
 // `ref` resolved for `platform`: a one-off, so no metadata cache (ls keeps one).

@@ -25,31 +25,24 @@ std::string mount_key(const std::filesystem::path& dir) {
 }  // namespace
 
 int mount_image(const ImageOptions& o) {
-  auto ref = oci::store::parse_ref(o.ref);
-  if (!ref.is_ok()) return report_usage(ref.error());
-  auto platform = wanted_platform(o);
-  if (!platform.is_ok()) return report_usage(platform.error());
+  int code = kExitOk;
+  std::optional<LeasedImage> image = open_leased_image(o, code);
+  if (!image) return code;
   if (!std::filesystem::is_directory(o.target)) {
     return report_error(core::Error(core::ErrorCode::kNotFound, "no such directory to mount at")
                             .with_file(o.target));
   }
-  auto store = open_store(o);
-  if (!store.is_ok()) return report_error(store.error());
-  auto lease = store.value().lease();
-  if (!lease.is_ok()) return report_error(lease.error());
-  auto row = resolve_row(store.value(), ref.value(), platform.value());
-  if (!row.is_ok()) return report_error(row.error());
-  auto snapshots = layerfs::open_snapshotter(store.value().root(), o.snapshotter);
+  auto snapshots = layerfs::open_snapshotter(image->store.root(), o.snapshotter);
   if (!snapshots.is_ok()) return report_error(snapshots.error());
-  auto layers = layerfs::commit_image_layers(*snapshots.value(), store.value(), *row.value().image);
+  auto layers = layerfs::commit_image_layers(*snapshots.value(), image->store, image->image());
   if (!layers.is_ok()) return report_error(layers.error());
   if (layers.value().top.empty()) {
     return report_error(core::Error(core::ErrorCode::kFailedPrecondition,
-                                    ref.value().str() + " has no layers: nothing to mount"));
+                                    image->ref.str() + " has no layers: nothing to mount"));
   }
   const std::string key = mount_key(o.target);
   auto mounts =
-      snapshots.value()->view(key, layers.value().top, {{"lxcri.image", ref.value().str()}});
+      snapshots.value()->view(key, layers.value().top, {{"lxcri.image", image->ref.str()}});
   if (!mounts.is_ok()) return report_error(mounts.error());
   if (core::Status s = layerfs::mount_all(mounts.value(), o.target); !s.is_ok()) {
     (void)snapshots.value()->remove(key);

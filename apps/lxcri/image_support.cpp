@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "exit_codes.h"
 #include "image_actions.h"
 #include "oci/layers/image_resolver.h"
 #include "oci/store/store_root.h"
@@ -22,6 +23,21 @@ core::Result<ImageRow> resolve_row(const oci::store::Store& store, const oci::st
   auto image = oci::layers::resolve_image(store, root.value(), platform, nullptr);
   if (!image.is_ok()) return image.error();
   return ImageRow{ref.str(), root.value(), std::move(image.value()), {}};
+}
+
+std::optional<LeasedImage> open_leased_image(const ImageOptions& o, int& exit_code) {
+  auto ref = oci::store::parse_ref(o.ref);
+  if (!ref.is_ok()) return exit_code = report_usage(ref.error()), std::nullopt;
+  auto platform = wanted_platform(o);
+  if (!platform.is_ok()) return exit_code = report_usage(platform.error()), std::nullopt;
+  auto store = open_store(o);
+  if (!store.is_ok()) return exit_code = report_error(store.error()), std::nullopt;
+  auto lease = store.value().lease();
+  if (!lease.is_ok()) return exit_code = report_error(lease.error()), std::nullopt;
+  auto row = resolve_row(store.value(), ref.value(), platform.value());
+  if (!row.is_ok()) return exit_code = report_error(row.error()), std::nullopt;
+  return LeasedImage{std::move(ref).value(), std::move(store).value(), std::move(lease).value(),
+                     std::move(row).value()};
 }
 
 oci::Progress progress_to(ProgressBar& bar) {

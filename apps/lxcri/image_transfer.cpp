@@ -70,17 +70,9 @@ int create_image(ImageOptions& o) {
 }
 
 int unpack_image(const ImageOptions& o) {
-  auto ref = oci::store::parse_ref(o.ref);
-  if (!ref.is_ok()) return report_usage(ref.error());
-  auto platform = wanted_platform(o);
-  if (!platform.is_ok()) return report_usage(platform.error());
-  auto store = open_store(o);
-  if (!store.is_ok()) return report_error(store.error());
-  // The lease keeps gc from deleting the layers while they are read.
-  auto lease = store.value().lease();
-  if (!lease.is_ok()) return report_error(lease.error());
-  auto row = resolve_row(store.value(), ref.value(), platform.value());
-  if (!row.is_ok()) return report_error(row.error());
+  int code = kExitOk;
+  std::optional<LeasedImage> image = open_leased_image(o, code);
+  if (!image) return code;
   ProgressBar bar;
   oci::unpack::ImageUnpackOptions options;
   options.unpack.on_warning = [&bar](std::string_view warning) {
@@ -90,38 +82,31 @@ int unpack_image(const ImageOptions& o) {
   };
   options.progress = progress_to(bar);
   options.sources.parallelism = o.jobs;
-  auto stats = oci::unpack::unpack_image(store.value(), *row.value().image, o.target, options);
+  auto stats = oci::unpack::unpack_image(image->store, image->image(), o.target, options);
   bar.finish();
   if (!stats.is_ok()) return report_error(stats.error());
   const auto& s = stats.value();
-  std::printf("%s -> %s: %zu layers, %llu entries, %s\n", ref.value().str().c_str(),
-              o.target.c_str(), row.value().image->layers.size(),
+  std::printf("%s -> %s: %zu layers, %llu entries, %s\n", image->ref.str().c_str(),
+              o.target.c_str(), image->image().layers.size(),
               static_cast<unsigned long long>(s.entries),
               core::format_bytes(static_cast<int64_t>(s.bytes)).c_str());
   return kExitOk;
 }
 
 int make_bundle(const ImageOptions& o) {
-  auto ref = oci::store::parse_ref(o.ref);
-  if (!ref.is_ok()) return report_usage(ref.error());
-  auto platform = wanted_platform(o);
-  if (!platform.is_ok()) return report_usage(platform.error());
-  auto store = open_store(o);
-  if (!store.is_ok()) return report_error(store.error());
-  auto lease = store.value().lease();
-  if (!lease.is_ok()) return report_error(lease.error());
-  auto row = resolve_row(store.value(), ref.value(), platform.value());
-  if (!row.is_ok()) return report_error(row.error());
+  int code = kExitOk;
+  std::optional<LeasedImage> image = open_leased_image(o, code);
+  if (!image) return code;
   std::unique_ptr<layerfs::Snapshotter> snapshots;
   if (o.snapshot) {
-    auto opened = layerfs::open_snapshotter(store.value().root(), o.snapshotter);
+    auto opened = layerfs::open_snapshotter(image->store.root(), o.snapshotter);
     if (!opened.is_ok()) return report_error(opened.error());
     snapshots = std::move(opened).value();
   }
-  core::Status made = runtime::bundle::make_image_bundle(
-      store.value(), *row.value().image, o.target, {o.hostname, o.args, snapshots.get()});
+  core::Status made = runtime::bundle::make_image_bundle(image->store, image->image(), o.target,
+                                                         {o.hostname, o.args, snapshots.get()});
   if (!made.is_ok()) return report_error(made.error());
-  std::printf("%s -> %s\n", ref.value().str().c_str(), o.target.c_str());
+  std::printf("%s -> %s\n", image->ref.str().c_str(), o.target.c_str());
   return kExitOk;
 }
 
