@@ -3,32 +3,40 @@
 #include <string>
 
 #include "layerfs/btrfs_driver.h"
+#include "layerfs/copy_driver.h"
 #include "layerfs/overlay_driver.h"
 
 namespace layerfs {
 
+namespace {
+
+template <typename DriverType>
+core::Result<std::unique_ptr<Snapshotter>> open_with(const std::filesystem::path& root) {
+  auto driver = DriverType::open(root);
+  if (!driver) return driver.error();
+  return Snapshotter::open(root, std::move(driver).value());
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<Snapshotter>> open_snapshotter(const std::filesystem::path& store_root,
                                                             std::string_view name) {
-  const std::filesystem::path root = store_root / "snapshots" / std::string(name);
-  if (name == "overlayfs") {
-    auto driver = OverlayDriver::open(root);
-    if (!driver) return driver.error();
-    return Snapshotter::open(root, std::move(driver).value());
-  }
-  if (name == "btrfs") {
-    auto driver = BtrfsDriver::open(root);
-    if (!driver) return driver.error();
-    return Snapshotter::open(root, std::move(driver).value());
-  }
-  if (name == "zfs" || name == "copy") {
+  return open_snapshotter_at(store_root / "snapshots" / std::string(name), name);
+}
+
+core::Result<std::unique_ptr<Snapshotter>> open_snapshotter_at(const std::filesystem::path& root,
+                                                               std::string_view name) {
+  if (name == "overlayfs") return open_with<OverlayDriver>(root);
+  if (name == "btrfs") return open_with<BtrfsDriver>(root);
+  if (name == "copy") return open_with<CopyDriver>(root);
+  if (name == "zfs") {
     return core::Error(core::ErrorCode::kFailedPrecondition,
-                       "the " + std::string(name) +
-                           " snapshotter is not written yet; overlayfs is the one there is")
+                       "the zfs snapshotter is not written yet; overlayfs, btrfs and copy are")
         .with_field("--snapshotter");
   }
   return core::Error(core::ErrorCode::kInvalidArgument,
                      "unknown snapshotter '" + std::string(name) +
-                         "': overlayfs or btrfs (zfs and copy are planned)")
+                         "': overlayfs, btrfs or copy (zfs is planned)")
       .with_field("--snapshotter");
 }
 

@@ -3,8 +3,8 @@
 // A store keeps each snapshotter's snapshots apart, under
 // <store>/snapshots/<name>/ (metadata.json, lock, the driver's storage and
 // mnt/ for its own temporary mounts), so switching --snapshotter never
-// mixes them. The names: overlayfs (the default) and btrfs (the store must be
-// on btrfs). zfs and copy are not written yet and say so.
+// mixes them. The names: overlayfs (the default), btrfs (the store must be
+// on btrfs) and copy (any filesystem). zfs is not written yet and says so.
 #pragma once
 
 #include <filesystem>
@@ -24,5 +24,8 @@ inline const std::vector<std::string> kSnapshotterNames = {"overlayfs", "btrfs",
 
 core::Result<std::unique_ptr<Snapshotter>> open_snapshotter(const std::filesystem::path& store_root,
                                                             std::string_view name);
+// The same with the snapshotter's own directory given (tests, benchmarks).
+core::Result<std::unique_ptr<Snapshotter>> open_snapshotter_at(const std::filesystem::path& root,
+                                                               std::string_view name);
 
 }  // namespace layerfs

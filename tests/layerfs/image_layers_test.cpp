@@ -113,7 +113,7 @@ TEST_P(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
   EXPECT_FALSE(std::filesystem::exists(root_ / "escaped"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest, ::testing::Values("overlayfs", "btrfs"),
+INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest, ::testing::Values("overlayfs", "btrfs", "copy"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

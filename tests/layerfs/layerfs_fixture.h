@@ -1,6 +1,7 @@
 // tests/layerfs: a snapshot store on a private tmpfs, with real mounts, for
-// each driver (the test parameter): "overlayfs" keeps its store on the tmpfs,
-// "btrfs" on a btrfs made in a file there (mkfs.btrfs, a loop mount).
+// each driver (the test parameter): "overlayfs" and "copy" keep their store
+// on the tmpfs, "btrfs" on a btrfs made in a file there (mkfs.btrfs, a loop
+// mount).
 //
 // Each test gets a fresh tmpfs (nothing touches the machine's disks) and, at
 // the end, checks that it left no mount behind under it (and no loop device
@@ -18,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "layerfs/btrfs_driver.h"
 #include "layerfs/mount.h"
+#include "layerfs/open_snapshotter.h"
 #include "layerfs/overlay_driver.h"
 #include "layerfs/snapshotter.h"
 
@@ -57,10 +58,11 @@ inline int run(const std::string& command) {
 class LayerfsTest : public ::testing::TestWithParam<std::string> {
  protected:
   bool overlay() const { return GetParam() == "overlayfs"; }
+  bool btrfs() const { return GetParam() == "btrfs"; }
 
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "mounting needs root";
-    if (!overlay() && run("command -v mkfs.btrfs") != 0) {
+    if (btrfs() && run("command -v mkfs.btrfs") != 0) {
       GTEST_SKIP() << "mkfs.btrfs is not installed (btrfs-progs; scripts/setup installs it)";
     }
     char tmpl[] = "/tmp/lxcri-layerfs-XXXXXX";
@@ -69,7 +71,7 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(::mount("tmpfs", base_.c_str(), "tmpfs", 0, "size=1g"), 0) << strerror(errno);
     mounted_ = true;
     root_ = base_ / "store";
-    if (!overlay()) {
+    if (btrfs()) {
       const std::string image = (base_ / "btrfs.img").string();
       std::filesystem::create_directories(root_);
       ASSERT_EQ(run("truncate -s 400M " + image + " && mkfs.btrfs -q " + image), 0);
@@ -87,11 +89,11 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
     std::vector<std::string> left = mounts_under(base_.string());
     // The tmpfs and the btrfs are the fixture's; anything else is a leak.
     std::erase(left, base_.string());
-    if (!overlay()) std::erase(left, root_.string());
+    if (btrfs()) std::erase(left, root_.string());
     EXPECT_EQ(left, std::vector<std::string>{}) << "mounts left behind";
     for (auto it = left.rbegin(); it != left.rend(); ++it)
       ::umount2(it->c_str(), MNT_DETACH);
-    if (!overlay()) {
+    if (btrfs()) {
       ::umount2(root_.c_str(), 0);
       EXPECT_NE(run("losetup -j " + (base_ / "btrfs.img").string() + " | grep -q ."), 0)
           << "the loop device outlived its mount";
@@ -101,17 +103,7 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
   }
 
   core::Result<std::unique_ptr<Snapshotter>> open_store() {
-    std::unique_ptr<Driver> driver;
-    if (overlay()) {
-      auto d = OverlayDriver::open(root_);
-      if (!d) return d.error();
-      driver = std::move(d).value();
-    } else {
-      auto d = BtrfsDriver::open(root_);
-      if (!d) return d.error();
-      driver = std::move(d).value();
-    }
-    return Snapshotter::open(root_, std::move(driver));
+    return open_snapshotter_at(root_, GetParam());
   }
 
   // A directory to mount at; unmounted by the test (or TearDown complains).

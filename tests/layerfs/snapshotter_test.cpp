@@ -111,8 +111,8 @@ TEST_P(LayerfsTest, UsageCountsAnActiveSnapshotsOwnBlocksAndInodes) {
   ASSERT_TRUE(mounts);
   auto before = store_->usage("c");
   ASSERT_TRUE(before) << before.error().to_string();
-  // overlayfs: its empty upper directory. btrfs: usage counts what the
-  // snapshot shows, the parent's shared extents included (btrfs_driver.h).
+  // overlayfs: its empty upper directory. btrfs and copy: usage counts what
+  // the snapshot shows, the parent's (shared or copied) data included.
   EXPECT_EQ(before.value().inodes, overlay() ? 1u : 2u);
   auto dir = mount_point("c");
   ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
@@ -221,7 +221,7 @@ TEST_P(LayerfsTest, ConcurrentPreparesFromTwoStoresGetTheirOwnSnapshots) {
   EXPECT_EQ(stored.value().size(), 41u) << "one storage directory each, no two alike";
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, LayerfsTest, ::testing::Values("overlayfs", "btrfs"),
+INSTANTIATE_TEST_SUITE_P(Drivers, LayerfsTest, ::testing::Values("overlayfs", "btrfs", "copy"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
