@@ -16,6 +16,7 @@
 #include <random>
 #include <vector>
 
+#include "exit_codes.h"
 #include "foreground.h"
 #include "layerfs/open_snapshotter.h"
 #include "oci/store/posix_file.h"
@@ -66,7 +67,11 @@ std::string generated_id() {
 // and its rootfs/ is a snapshot of the store's default snapshotter.
 std::map<std::string, std::string> bundle_annotations(const RuntimeOptions& o) {
   return {{lc::kOwnedBundleAnnotation, "true"},
-          {lc::kBundleStoreAnnotation, oci::store::default_store_root(o.store).string()},
+          // Absolute, symlinks resolved: delete may run from anywhere.
+          {lc::kBundleStoreAnnotation,
+           std::filesystem::weakly_canonical(
+               std::filesystem::absolute(oci::store::default_store_root(o.store)))
+               .string()},
           {lc::kBundleSnapshotterAnnotation, std::string(layerfs::kDefaultSnapshotter)}};
 }
 
@@ -110,8 +115,12 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    // (lxcri-image releases its snapshot itself unless it was killed.)
-    if (!existed) lc::remove_owned_bundle(dir, bundle_annotations(o), warn_to_stderr);
+    // lxcri-image releases its snapshot itself unless it was killed. Exit 5
+    // (kExitExists): the directory is another create's, made meanwhile.
+    const bool someone_elses = WIFEXITED(status) && WEXITSTATUS(status) == kExitExists;
+    if (!existed && !someone_elses) {
+      lc::remove_owned_bundle(dir, bundle_annotations(o), warn_to_stderr);
+    }
     return core::Error(
         core::ErrorCode::kFailedPrecondition,
         "no bundle for image " + image_ref + " (lxcri-image exited with status " +

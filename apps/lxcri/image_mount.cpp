@@ -19,7 +19,7 @@ namespace lxcri {
 namespace {
 
 std::string mount_key(const std::filesystem::path& dir) {
-  return "mount:" + std::filesystem::weakly_canonical(dir).string();
+  return "mount:" + std::filesystem::weakly_canonical(std::filesystem::absolute(dir)).string();
 }
 
 }  // namespace
@@ -64,10 +64,12 @@ int unmount_image(const ImageOptions& o) {
         core::Error(core::ErrorCode::kNotFound, "no image is mounted there by lxcri image mount")
             .with_file(o.target));
   }
-  // Not mounted any more (a reboot): the view still goes.
-  if (core::Status s = layerfs::unmount_all(o.target);
-      !s.is_ok() && s.error().code() != core::ErrorCode::kNotFound) {
-    return report_error(s.error());
+  // Only our own mount is taken down; not mounted any more (a reboot), the
+  // view still goes, and whatever else is mounted there stays.
+  auto mounts = snapshots.value()->mounts(key);
+  if (!mounts.is_ok()) return report_error(mounts.error());
+  if (!mounts.value().empty() && layerfs::is_mount_of(mounts.value()[0], o.target)) {
+    if (core::Status s = layerfs::unmount(o.target); !s.is_ok()) return report_error(s.error());
   }
   if (core::Status s = snapshots.value()->remove(key); !s.is_ok()) return report_error(s.error());
   return kExitOk;

@@ -4,6 +4,7 @@
 #include <linux/btrfs.h>
 #include <linux/magic.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -30,6 +31,50 @@ core::Result<UniqueFd> open_dir(const std::filesystem::path& dir) {
 template <typename Args>
 void set_name(Args& args, const std::string& name) {
   std::strncpy(args.name, name.c_str(), sizeof args.name - 1);
+}
+
+// The root directory of every subvolume has this inode number.
+constexpr ino_t kSubvolumeRootInode = 256;
+
+// BTRFS_IOC_SNAP_DESTROY of the subvolume at `path`: 0 or an errno.
+int destroy_one(const std::filesystem::path& path) {
+  int fd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno;
+  UniqueFd parent(fd);
+  struct btrfs_ioctl_vol_args args {};
+  set_name(args, path.filename().string());
+  return ::ioctl(parent.get(), BTRFS_IOC_SNAP_DESTROY, &args) == 0 ? 0 : errno;
+}
+
+// Deletes the subvolume at `path`. The kernel refuses one that holds other
+// subvolumes (a container may have made some): those go first, then it.
+core::Status destroy_subvolume(const std::filesystem::path& path) {
+  int err = destroy_one(path);
+  if (err == ENOTEMPTY) {
+    std::vector<std::filesystem::path> nested;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      struct stat st {};
+      if (::lstat(it->path().c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+          st.st_ino == kSubvolumeRootInode) {
+        nested.push_back(it->path());
+        it.disable_recursion_pending();
+      }
+    }
+    for (const auto& inner : nested) {
+      if (core::Status s = destroy_subvolume(inner); !s.is_ok()) return s;
+    }
+    err = destroy_one(path);
+  }
+  if (err == 0) return core::Status();
+  // Not a subvolume: what a create that failed half-way may leave.
+  if (err == ENOTTY || err == EINVAL) {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+    if (!ec) return core::Status();
+  }
+  return sys_error("deleting the subvolume", path, err);
 }
 
 }  // namespace
@@ -97,18 +142,7 @@ core::Status BtrfsDriver::commit(const std::string& id) {
 core::Status BtrfsDriver::remove(const std::string& id) {
   std::error_code ec;
   if (!std::filesystem::exists(snapshots_ / id, ec)) return core::Status();
-  auto dir = open_dir(snapshots_);
-  if (!dir) return dir.error();
-  struct btrfs_ioctl_vol_args args {};
-  set_name(args, id);
-  if (::ioctl(dir.value().get(), BTRFS_IOC_SNAP_DESTROY, &args) == 0) return core::Status();
-  const int err = errno;
-  // Not a subvolume: what a create that failed half-way may leave.
-  if (err == ENOTTY || err == EINVAL) {
-    std::filesystem::remove_all(snapshots_ / id, ec);
-    if (!ec) return core::Status();
-  }
-  return sys_error("deleting the subvolume", snapshots_ / id, err);
+  return destroy_subvolume(snapshots_ / id);
 }
 
 core::Result<Usage> BtrfsDriver::usage(const std::string& id) const {

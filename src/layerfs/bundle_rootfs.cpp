@@ -11,7 +11,10 @@
 namespace layerfs {
 
 std::string bundle_snapshot_key(const std::filesystem::path& bundle_dir) {
-  return "bundle:" + std::filesystem::absolute(bundle_dir).lexically_normal().string();
+  // Symlinks resolved, as the runtime records a bundle (realpath): the same
+  // bundle reached another way has the same key.
+  return "bundle:" +
+         std::filesystem::weakly_canonical(std::filesystem::absolute(bundle_dir)).string();
 }
 
 core::Status mount_bundle_rootfs(Snapshotter& snapshots, const std::string& top_layer,
@@ -35,10 +38,34 @@ core::Status mount_bundle_rootfs(Snapshotter& snapshots, const std::string& top_
 core::Status release_bundle_rootfs(Snapshotter& snapshots,
                                    const std::filesystem::path& bundle_dir) {
   const std::string key = bundle_snapshot_key(bundle_dir);
-  if (!snapshots.stat(key).is_ok()) return core::Status();  // no snapshot: a plain rootfs
-  core::Status unmounted = unmount_all(bundle_dir / "rootfs", /*detach=*/true);
-  if (!unmounted.is_ok() && unmounted.error().code() != core::ErrorCode::kNotFound) {
-    return unmounted;
+  const std::filesystem::path rootfs = bundle_dir / "rootfs";
+  auto info = snapshots.stat(key);
+  if (!info) {
+    if (info.error().code() != core::ErrorCode::kNotFound) return info.error();
+    // No snapshot: a plain rootfs, unless something is mounted on it.
+    if (mounted_at(rootfs)) {
+      return core::Error(core::ErrorCode::kFailedPrecondition,
+                         "rootfs is a mount this store has no snapshot for; it is left alone")
+          .with_file(rootfs.string());
+    }
+    return core::Status();
+  }
+  auto mounts = snapshots.mounts(key);
+  if (!mounts) return mounts.error();
+  if (!mounts.value().empty() && is_mount_of(mounts.value()[0], rootfs)) {
+    if (core::Status s = unmount(rootfs); !s.is_ok()) {
+      // Busy: detach it but keep the snapshot, whose storage the remaining
+      // users still see (overlayfs must not have its layers changed under it).
+      (void)unmount(rootfs, /*detach=*/true);
+      return core::Error(core::ErrorCode::kFailedPrecondition,
+                         "rootfs was busy: detached, and its snapshot '" + key +
+                             "' kept (lxcri snapshot rm it later)")
+          .with_file(rootfs.string());
+    }
+  } else if (mounted_at(rootfs)) {
+    return core::Error(core::ErrorCode::kFailedPrecondition,
+                       "something other than its snapshot is mounted on rootfs; left alone")
+        .with_file(rootfs.string());
   }
   return snapshots.remove(key);
 }

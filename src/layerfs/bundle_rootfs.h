@@ -5,10 +5,12 @@
 // "bundle:<BUNDLE>" on the image's top layer: the container writes into its
 // own upper layer, the image's layers are shared and were unpacked once, and
 // making a root filesystem costs a mount instead of a copy.
-// release_bundle_rootfs() undoes it (unmounts rootfs/, lazily, since a
-// process of the container may still hold it, then removes the snapshot) and
-// is what must run before such a bundle is deleted; deleting through the
-// mount would empty the snapshot and leave the mount behind.
+// release_bundle_rootfs() undoes it (unmounts rootfs/, then removes the
+// snapshot) and is what must run before such a bundle is deleted: deleting
+// through the mount would empty the snapshot and leave the mount behind. It
+// never unmounts what is not the snapshot's own mount; when rootfs/ is busy
+// it detaches it and keeps the snapshot. An error from it means: do not
+// delete the bundle.
 #pragma once
 
 #include <filesystem>

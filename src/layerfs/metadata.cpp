@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "oci/store/posix_file.h"
@@ -13,6 +14,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr int kVersion = 1;
+// Ids stay within 18 digits (record_of), so they always parse.
+constexpr std::uint64_t kMaxId = 1'000'000'000'000'000'000ull;
 
 core::Error bad(const std::filesystem::path& file, const std::string& field,
                 const std::string& message) {
@@ -80,26 +83,40 @@ core::Result<Metadata> Metadata::load(const std::filesystem::path& file) {
   text << in.rdbuf();
   Json j = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad(file, "", "not a JSON object");
-  if (j.value("version", 0) != kVersion) {
-    return bad(
-        file, "version",
-        "version " + j.value("version", Json()).dump() + " is not the one this lxcri reads (1)");
+  const Json version = j.contains("version") ? j["version"] : Json();
+  if (!version.is_number_integer() || version.get<std::int64_t>() != kVersion) {
+    return bad(file, "version",
+               "version " + version.dump() + " is not the one this lxcri reads (1)");
   }
-  if (!j.contains("next_id") || !j["next_id"].is_number_unsigned()) {
-    return bad(file, "next_id", "a positive integer is needed");
+  if (!j.contains("next_id") || !j["next_id"].is_number_unsigned() ||
+      j["next_id"].get<std::uint64_t>() < 1 || j["next_id"].get<std::uint64_t>() > kMaxId) {
+    return bad(file, "next_id", "an integer from 1 to 10^18 is needed");
   }
   m.next_id = j["next_id"].get<std::uint64_t>();
   if (!j.contains("snapshots") || !j["snapshots"].is_object()) {
     return bad(file, "snapshots", "an object of snapshots by key is needed");
   }
   const Json& snapshots = j["snapshots"];
+  std::set<std::string> ids;
   for (auto it = snapshots.begin(); it != snapshots.end(); ++it) {
     auto r = record_of(it.key(), it.value(), file);
     if (!r) return r.error();
     if (std::stoull(r.value().id) >= m.next_id) {
       return bad(file, "snapshots." + it.key() + ".id", "id is not below next_id");
     }
+    if (!ids.insert(r.value().id).second) {
+      return bad(file, "snapshots." + it.key() + ".id",
+                 "id " + r.value().id + " belongs to another snapshot too");
+    }
     m.snapshots.emplace(it.key(), std::move(r).value());
+  }
+  for (const auto& [key, r] : m.snapshots) {
+    if (r.info.parent.empty()) continue;
+    auto parent = m.snapshots.find(r.info.parent);
+    if (parent == m.snapshots.end() || parent->second.info.kind != Kind::kCommitted) {
+      return bad(file, "snapshots." + key + ".parent",
+                 "parent '" + r.info.parent + "' is not a committed snapshot here");
+    }
   }
   return m;
 }

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace layerfs {
@@ -161,19 +163,102 @@ core::Status mount_all(const std::vector<Mount>& mounts, const std::filesystem::
   return core::Status();
 }
 
-core::Status unmount_all(const std::filesystem::path& target, bool detach) {
-  const int flags = detach ? MNT_DETACH : 0;
-  if (::umount2(target.c_str(), flags) != 0) {
-    const int err = errno;
-    return core::Error(err == EINVAL ? core::ErrorCode::kNotFound : core::ErrorCode::kInternal,
-                       err == EINVAL ? std::string("nothing is mounted there")
-                                     : std::string("unmount: ") + std::strerror(err))
+namespace {
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape(const std::string& field) {
+  std::string out;
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size()) {
+      int value = 0;
+      bool octal = true;
+      for (size_t k = 1; k <= 3; ++k) {
+        const char c = field[i + k];
+        octal = octal && c >= '0' && c <= '7';
+        value = value * 8 + (c - '0');
+      }
+      if (octal) {
+        out.push_back(static_cast<char>(value));
+        i += 3;
+        continue;
+      }
+    }
+    out.push_back(field[i]);
+  }
+  return out;
+}
+
+// The first path of option `name=` in comma-separated `options` (up to ':'
+// or ','), or empty.
+std::string first_path(const std::string& options, const std::string& name) {
+  size_t at = 0;
+  while ((at = options.find(name + "=", at)) != std::string::npos) {
+    if (at == 0 || options[at - 1] == ',') {
+      size_t start = at + name.size() + 1;
+      size_t end = options.find_first_of(",:", start);
+      return options.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    }
+    at += name.size();
+  }
+  return "";
+}
+
+bool ends_with_path(const std::string& ours, const std::string& theirs) {
+  return !theirs.empty() && ours.size() >= theirs.size() &&
+         ours.compare(ours.size() - theirs.size(), theirs.size(), theirs) == 0 &&
+         (ours.size() == theirs.size() || theirs[0] == '/' ||
+          ours[ours.size() - theirs.size() - 1] == '/');
+}
+
+}  // namespace
+
+std::optional<MountedAt> mounted_at(const std::filesystem::path& target) {
+  const std::string want = std::filesystem::absolute(target).lexically_normal().string();
+  std::ifstream in("/proc/self/mountinfo");
+  std::optional<MountedAt> top;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devs, root, point, field;
+    fields >> id >> parent >> devs >> root >> point;
+    if (unescape(point) != want) continue;
+    while (fields >> field && field != "-") {
+    }
+    MountedAt m;
+    fields >> m.fstype >> field >> m.super_options;
+    m.root = unescape(root);
+    top = std::move(m);  // later lines are mounted on top of earlier ones
+  }
+  return top;
+}
+
+bool is_mount_of(const Mount& m, const std::filesystem::path& target) {
+  std::optional<MountedAt> now = mounted_at(target);
+  if (!now) return false;
+  if (m.type == "bind") return now->fstype != "overlay" && ends_with_path(m.source, now->root);
+  if (m.type != "overlay" || now->fstype != "overlay") return false;
+  std::string options;
+  for (const std::string& o : m.options)
+    options += (options.empty() ? "" : ",") + o;
+  // Mounted with relative paths (mount_from), the kernel shows them so.
+  const char* key = first_path(options, "upperdir").empty() ? "lowerdir" : "upperdir";
+  return ends_with_path(first_path(options, key), first_path(now->super_options, key));
+}
+
+core::Status unmount(const std::filesystem::path& target, bool detach) {
+  if (::umount2(target.c_str(), UMOUNT_NOFOLLOW) == 0) return core::Status();
+  const int err = errno;
+  if (err == EINVAL || err == ENOENT) {
+    return core::Error(core::ErrorCode::kNotFound, "nothing is mounted there")
         .with_file(target.string());
   }
-  // Stacked mounts: keep going until the target is no longer a mount point.
-  while (::umount2(target.c_str(), flags) == 0) {
+  if (err == EBUSY && detach && ::umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) == 0) {
+    return core::Status();
   }
-  return core::Status();
+  return core::Error(
+             err == EBUSY ? core::ErrorCode::kFailedPrecondition : core::ErrorCode::kInternal,
+             std::string("unmount: ") + std::strerror(err))
+      .with_file(target.string());
 }
 
 }  // namespace layerfs

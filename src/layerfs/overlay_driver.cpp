@@ -45,6 +45,14 @@ core::Result<std::unique_ptr<OverlayDriver>> OverlayDriver::open(
   if (::statfs(snapshots.c_str(), &fs) != 0) {
     return oci::store::sys_error("statfs", snapshots, errno);
   }
+  // Layer paths go into the mount's option string, where these separate
+  // options (',') and layers (':') or escape ('\\').
+  if (snapshots.string().find_first_of(",:\\") != std::string::npos) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "the overlayfs snapshotter cannot have ',', ':' or '\\' in its store's "
+                       "path")
+        .with_file(snapshots.string());
+  }
   if (fs.f_type == OVERLAYFS_SUPER_MAGIC) {
     return core::Error(core::ErrorCode::kFailedPrecondition,
                        "the snapshot store is on overlayfs, which cannot be an overlay's upper "

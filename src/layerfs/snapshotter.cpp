@@ -103,9 +103,10 @@ core::Status Snapshotter::remove_orphans() {
     recorded.insert(r.id);
   auto stored = driver_->stored_ids();
   if (!stored) return stored.error();
+  // Best effort: storage that cannot go now (a busy mount, an immutable file)
+  // stays an orphan for the next open, and must not make the store unusable.
   for (const std::string& id : stored.value()) {
-    if (recorded.count(id) != 0) continue;
-    if (core::Status s = driver_->remove(id); !s.is_ok()) return s;
+    if (recorded.count(id) == 0) (void)driver_->remove(id);
   }
   return core::Status();
 }
@@ -133,6 +134,10 @@ core::Result<std::vector<Mount>> Snapshotter::create(const std::string& key,
   }
   auto chain = chain_of(md, parent);
   if (!chain) return chain.error();
+  if (md.next_id >= 1'000'000'000'000'000'000ull) {
+    return core::Error(core::ErrorCode::kCapacityExceeded, "the store has used up its ids")
+        .with_file(metadata_file(root_).string());
+  }
   const std::string id = std::to_string(md.next_id);
   // Storage first: a crash before the record is saved leaves only storage
   // that no record names, which open() removes.
@@ -225,7 +230,11 @@ core::Status Snapshotter::remove_chain(const std::string& key) {
   if (core::Status s = remove(key); !s.is_ok()) return s;
   while (!parent.empty()) {
     auto info = stat(parent);
-    if (!info) return core::Status();  // removed by someone else meanwhile
+    if (!info) {
+      // Removed by someone else meanwhile: the chain is gone already.
+      if (info.error().code() == core::ErrorCode::kNotFound) return core::Status();
+      return info.error();
+    }
     const std::string next = info.value().parent;
     core::Status s = remove(parent);
     if (!s.is_ok()) {

@@ -37,7 +37,8 @@ using Labels = std::map<std::string, std::string>;
 class Snapshotter {
  public:
   // Opens the store at `root` (made if missing) over `driver`, and removes
-  // the storage a crash left without a record.
+  // the storage a crash left without a record (what cannot be removed now is
+  // tried again at the next open).
   static core::Result<std::unique_ptr<Snapshotter>> open(std::filesystem::path root,
                                                          std::unique_ptr<Driver> driver);
 

@@ -52,7 +52,7 @@ inline std::vector<std::string> mounts_under(const std::string& dir) {
 }
 
 inline int run(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str());
+  return std::system(("(" + command + ") >/dev/null 2>&1").c_str());
 }
 
 class LayerfsTest : public ::testing::TestWithParam<std::string> {
@@ -130,7 +130,7 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
         write_file(dir / file, text);
       }
     }
-    ASSERT_TRUE(unmount_all(dir).is_ok());
+    ASSERT_TRUE(unmount(dir).is_ok());
     auto c = store_->commit(name, name + "-extract");
     ASSERT_TRUE(c.is_ok()) << c.to_string();
   }

@@ -62,6 +62,16 @@ grep -q " $work/mnt " /proc/self/mountinfo && fail "still mounted after umount"
 
 expect 3 image umount "$work/mnt"
 grep -q "no image is mounted there" "$work/out" || fail "umount of nothing"
+
+# After a reboot our mount is gone and the user may have mounted something
+# else there: umount drops the view and leaves their mount alone.
+expect 0 image mount base:1 "$work/mnt"
+umount "$work/mnt"
+mount -t tmpfs -o size=1m usertmp "$work/mnt"
+expect 0 image umount "$work/mnt"
+grep -q " $work/mnt .* - tmpfs usertmp " /proc/self/mountinfo || fail "umount took the user's mount"
+umount "$work/mnt"
+[[ $(count view) -eq 0 ]] || fail "the view outlived umount"
 expect 3 snapshot rm nope
 expect 3 image mount missing:1 "$work/mnt"
 expect 3 image mount base:1 "$work/nowhere"

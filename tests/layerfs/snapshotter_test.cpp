@@ -25,7 +25,7 @@ TEST_P(LayerfsTest, LayersStackAndAViewSeesTheirUnionReadOnly) {
   EXPECT_TRUE(std::filesystem::is_directory(dir / "tmp"));
   std::ofstream attempt(dir / "new");
   EXPECT_FALSE(attempt.is_open()) << "a view is read-only";
-  EXPECT_TRUE(unmount_all(dir).is_ok());
+  EXPECT_TRUE(unmount(dir).is_ok());
 
   auto info = store_->stat("l2");
   ASSERT_TRUE(info) << info.error().to_string();
@@ -47,14 +47,14 @@ TEST_P(LayerfsTest, AContainersWritesStayInItsOwnSnapshot) {
   write_file(da / "a-only", "1");
   EXPECT_EQ(read_file(db / "etc/os"), "base");
   EXPECT_FALSE(std::filesystem::exists(db / "a-only"));
-  EXPECT_TRUE(unmount_all(da).is_ok());
-  EXPECT_TRUE(unmount_all(db).is_ok());
+  EXPECT_TRUE(unmount(da).is_ok());
+  EXPECT_TRUE(unmount(db).is_ok());
   // Mounted again (as after a reboot), a's changes are still there.
   auto again = store_->mounts("container-a");
   ASSERT_TRUE(again);
   ASSERT_TRUE(mount_all(again.value(), da).is_ok());
   EXPECT_EQ(read_file(da / "etc/os"), "changed by a");
-  EXPECT_TRUE(unmount_all(da).is_ok());
+  EXPECT_TRUE(unmount(da).is_ok());
   EXPECT_EQ(store_->stat("container-a").value().labels.at("vmid"), "101");
 }
 
@@ -118,7 +118,7 @@ TEST_P(LayerfsTest, UsageCountsAnActiveSnapshotsOwnBlocksAndInodes) {
   ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
   write_file(dir / "half", std::string(512 << 10, 'y'));
   ASSERT_EQ(::link((dir / "half").c_str(), (dir / "again").c_str()), 0);
-  EXPECT_TRUE(unmount_all(dir).is_ok());
+  EXPECT_TRUE(unmount(dir).is_ok());
   auto after = store_->usage("c");
   ASSERT_TRUE(after);
   EXPECT_EQ(after.value().inodes, before.value().inodes + 1) << "one more file, with two names";
@@ -153,7 +153,7 @@ TEST_P(LayerfsTest, MoreLayersThanOneMountOptionHolds) {
   ASSERT_TRUE(s.is_ok()) << s.to_string();
   EXPECT_EQ(read_file(dir / "f0"), "0");
   EXPECT_EQ(read_file(dir / "f119"), "119");
-  EXPECT_TRUE(unmount_all(dir).is_ok());
+  EXPECT_TRUE(unmount(dir).is_ok());
 }
 
 TEST_P(LayerfsTest, OpenRemovesStorageACrashLeftWithoutARecord) {
@@ -180,7 +180,17 @@ TEST_P(LayerfsTest, DamagedMetadataIsAnErrorAndNothingIsDeleted) {
         std::string(R"({"version": 1, "next_id": 1, "snapshots": {"l1": {"id": "1", "kind":
           "committed", "parent": "", "labels": {}, "created": 0, "updated": 0}}})"),
         std::string(R"({"version": 1, "next_id": 5, "snapshots": {"l1": {"id": "1", "kind":
-          "frozen", "parent": "", "labels": {}, "created": 0, "updated": 0}}})")}) {
+          "frozen", "parent": "", "labels": {}, "created": 0, "updated": 0}}})"),
+        std::string(R"({"version": "1", "next_id": 2, "snapshots": {}})"),
+        std::string(R"({"version": 1, "next_id": 0, "snapshots": {}})"),
+        std::string(R"({"version": 1, "next_id": 5, "snapshots": {
+          "a": {"id": "1", "kind": "committed", "parent": "", "labels": {}, "created": 0,
+                "updated": 0},
+          "b": {"id": "1", "kind": "active", "parent": "", "labels": {}, "created": 0,
+                "updated": 0}}})"),
+        std::string(R"({"version": 1, "next_id": 5, "snapshots": {
+          "l1": {"id": "1", "kind": "active", "parent": "gone", "labels": {}, "created": 0,
+                 "updated": 0}}})")}) {
     write_file(file, bad);
     auto opened = open_store();
     ASSERT_FALSE(opened.is_ok()) << bad;
@@ -219,6 +229,56 @@ TEST_P(LayerfsTest, ConcurrentPreparesFromTwoStoresGetTheirOwnSnapshots) {
   auto stored = store_->driver().stored_ids();
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored.value().size(), 41u) << "one storage directory each, no two alike";
+}
+
+TEST_P(LayerfsTest, AStoreWhoseLeftoversCannotGoStillOpens) {
+  layer("l1", "", {{"f", "1"}});
+  // An orphan that cannot be removed now (immutable: chattr +i, where the
+  // filesystem has it) must not make the store unusable.
+  auto orphan = root_ / "snapshots" / "998";
+  std::filesystem::create_directories(orphan / "x");
+  const bool immutable = run("chattr +i " + (orphan / "x").string()) == 0;
+  store_.reset();
+  auto reopened = open_store();
+  ASSERT_TRUE(reopened) << reopened.error().to_string();
+  EXPECT_TRUE(reopened.value()->stat("l1").is_ok());
+  if (immutable) {
+    EXPECT_TRUE(std::filesystem::exists(orphan / "x")) << "kept for the next open";
+    run("chattr -i " + (orphan / "x").string());
+  }
+  store_ = std::move(reopened).value();
+}
+
+TEST_P(LayerfsTest, UnmountNeverTakesDownWhatIsNotOurs) {
+  layer("l1", "", {{"f", "1"}});
+  auto mounts = store_->view("v", "l1");
+  ASSERT_TRUE(mounts);
+  auto dir = mount_point("v");
+  ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
+  EXPECT_TRUE(is_mount_of(mounts.value()[0], dir));
+  ASSERT_TRUE(unmount(dir).is_ok());
+  EXPECT_FALSE(is_mount_of(mounts.value()[0], dir));
+  EXPECT_EQ(unmount(dir).error().code(), core::ErrorCode::kNotFound);
+  // What a user mounted there since (after a reboot took ours) is not ours.
+  ASSERT_EQ(::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m"), 0);
+  EXPECT_FALSE(is_mount_of(mounts.value()[0], dir));
+  ASSERT_TRUE(unmount(dir).is_ok());
+}
+
+TEST_P(LayerfsTest, SubvolumesAContainerMadeGoWithItsSnapshot) {
+  if (!btrfs()) GTEST_SKIP() << "btrfs only";
+  layer("l1", "", {{"f", "1"}});
+  auto mounts = store_->prepare("c", "l1");
+  ASSERT_TRUE(mounts);
+  auto dir = mount_point("c");
+  ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
+  ASSERT_EQ(run("btrfs subvolume create " + (dir / "inner").string() +
+                " && btrfs subvolume create " + (dir / "inner" / "deeper").string()),
+            0);
+  ASSERT_TRUE(unmount(dir).is_ok());
+  auto removed = store_->remove("c");
+  EXPECT_TRUE(removed.is_ok()) << removed.to_string();
+  EXPECT_FALSE(std::filesystem::exists(root_ / "snapshots" / "2"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, LayerfsTest, ::testing::Values("overlayfs", "btrfs", "copy"),

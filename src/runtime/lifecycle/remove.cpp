@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "layerfs/bundle_rootfs.h"
+#include "layerfs/mount.h"
 #include "runtime/lifecycle/cgroups.h"
 #include "runtime/lifecycle/container_record.h"
 #include "runtime/lifecycle/operations.h"
@@ -100,6 +101,11 @@ void remove_owned_bundle(const std::string& bundle,
            s.error().to_string());
       return;
     }
+  }
+  // Whatever the annotations say, never delete through a mounted rootfs.
+  if (layerfs::mounted_at(std::filesystem::path(bundle) / "rootfs")) {
+    warn("generated bundle " + bundle + " is kept: its rootfs is still mounted");
+    return;
   }
   std::error_code ec;
   std::filesystem::remove_all(bundle, ec);
