@@ -216,8 +216,14 @@ core::Status Snapshotter::remove(const std::string& key) {
   md.snapshots.erase(key);
   // The record goes first: a crash before the storage is gone leaves storage
   // no record names, which open() removes.
-  if (core::Status s = md.save(metadata_file(root_)); !s.is_ok()) return s;
-  return driver_->remove(id);
+  core::Status saved = md.save(metadata_file(root_));
+  if (saved.is_ok()) return driver_->remove(id);
+  // A full disk (a layer that filled it, say) cannot take the new records
+  // until space is freed: free the snapshot's own first (nothing else uses
+  // it: it has no children), then save again. A crash in between leaves a
+  // record without storage, which remove() takes as well.
+  if (!driver_->remove(id).is_ok()) return saved;
+  return md.save(metadata_file(root_));
 }
 
 core::Status Snapshotter::remove_chain(const std::string& key) {

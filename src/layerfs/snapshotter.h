@@ -11,7 +11,8 @@
 // Crash safety: the records live in <root>/metadata.json, replaced
 // atomically (metadata.h). Storage is made before the record that names it
 // and removed after the record is gone, so a crash can leave only storage no
-// record names, which open() removes. Every change holds <root>/lock
+// record names, which open() removes. (On a full disk, where the records
+// cannot be rewritten, remove() frees the storage first and then saves.) Every change holds <root>/lock
 // (exclusive; readers take it shared), so processes and threads can share a
 // store.
 //

@@ -113,6 +113,50 @@ TEST_P(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
   EXPECT_FALSE(std::filesystem::exists(root_ / "escaped"));
 }
 
+TEST_P(ImageLayersTest, AFullDiskFailsTheLayerAndLeavesNothing) {
+  if (btrfs()) GTEST_SKIP() << "a btrfs is at least 114 MiB: filling one takes too long here";
+  // The store on a 2 MiB tmpfs of its own; the layer holds 4 MiB.
+  auto small = base_ / "small";
+  std::filesystem::create_directories(small);
+  ASSERT_EQ(::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=2m"), 0);
+  {
+    auto snapshots = open_snapshotter_at(small / "store", GetParam());
+    ASSERT_TRUE(snapshots) << snapshots.error().to_string();
+    auto big = image({tar::make_tar({tar::File("big", std::string(4 << 20, 'x'))})});
+    auto result = commit_image_layers(*snapshots.value(), *images_, big);
+    ASSERT_FALSE(result.is_ok());
+    EXPECT_NE(result.error().to_string().find("No space left on device"), std::string::npos)
+        << result.error().to_string();
+    EXPECT_EQ(snapshots.value()->walk().value().size(), 0u);
+    EXPECT_EQ(snapshots.value()->driver().stored_ids().value().size(), 0u);
+    EXPECT_EQ(mounts_under(small.string()), std::vector<std::string>{small.string()});
+  }
+  ASSERT_EQ(::umount2(small.c_str(), 0), 0);
+}
+
+TEST_P(ImageLayersTest, AnExtractionWhoseProcessDiedIsCleanedUp) {
+  // What a process killed in the middle of a layer leaves: its active
+  // extract snapshot, mounted under mnt/.
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ::waitpid(child, nullptr, 0);  // `child` is now a pid no process has
+  const std::string suffix = std::to_string(child) + "-0-deadbeef";
+  auto mounts = store_->prepare("extract-" + suffix + "-sha256:half", "");
+  ASSERT_TRUE(mounts);
+  auto dir = root_ / "mnt" / ("extract-" + suffix);
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
+  write_file(dir / "half-written", "x");
+
+  auto app = image({kBase});
+  auto result = commit_image_layers(*store_, *images_, app);
+  ASSERT_TRUE(result) << result.error().to_string();
+  EXPECT_FALSE(store_->stat("extract-" + suffix + "-sha256:half").is_ok());
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  EXPECT_EQ(store_->walk().value().size(), 1u) << "only the image's layer";
+}
+
 INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest, ::testing::Values("overlayfs", "btrfs", "copy"),
                          [](const auto& info) { return info.param; });
 
