@@ -71,7 +71,7 @@ struct Store {
       (void)layerfs::mount_all(mounts, dir);
       for (int f = 0; f < 200; ++f)
         std::ofstream(dir / ("f" + std::to_string(l) + "-" + std::to_string(f))) << "data " << f;
-      (void)layerfs::unmount_all(dir);
+      (void)layerfs::unmount(dir);
       (void)snapshots->commit(key, key + "-x");
       parent = key;
     }
@@ -98,7 +98,7 @@ void BM_ContainerRootfs(benchmark::State& state) {
     if (auto s = layerfs::mount_all(mounts.value(), dir); !s.is_ok()) {
       return state.SkipWithError(s.to_string().c_str());
     }
-    (void)layerfs::unmount_all(dir);
+    (void)layerfs::unmount(dir);
     (void)store.snapshots->remove(key);
   }
   state.SetLabel(kWhere[state.range(0)]);
@@ -124,7 +124,7 @@ void BM_HundredContainers(benchmark::State& state) {
     ::sync();
     growth = (static_cast<double>(used_bytes(store.root)) - static_cast<double>(before)) / 100;
     for (const auto& d : dirs)
-      (void)layerfs::unmount_all(d);
+      (void)layerfs::unmount(d);
     for (int i = 0; i < 100; ++i)
       (void)store.snapshots->remove("c" + std::to_string(i));
     fs::remove_all(store.base / "run");
