@@ -1,11 +1,8 @@
 #include "layerfs/copy_driver.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <string>
 
+#include "layerfs/command.h"
 #include "layerfs/disk_usage.h"
 #include "layerfs/storage_dir.h"
 #include "oci/store/posix_file.h"
@@ -14,27 +11,14 @@ namespace layerfs {
 
 namespace {
 
-// Runs `cp -a --reflink=auto FROM/. TO`; its stderr (the reason) goes to ours.
+// `cp -a --reflink=auto FROM/. TO`.
 core::Status copy_tree(const std::filesystem::path& from, const std::filesystem::path& to) {
-  const std::string source = (from / ".").string();
-  const std::string target = to.string();
-  pid_t pid = ::fork();
-  if (pid < 0) return oci::store::sys_error("fork", to, errno);
-  if (pid == 0) {
-    ::execlp("cp", "cp", "-a", "--reflink=auto", "--", source.c_str(), target.c_str(),
-             static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return oci::store::sys_error("waitpid", to, errno);
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return core::Status();
-  return core::Error(core::ErrorCode::kInternal,
-                     "copying the parent snapshot " + from.filename().string() + " failed (cp " +
-                         (WIFEXITED(status) ? "exited " + std::to_string(WEXITSTATUS(status))
-                                            : std::string("was killed")) +
-                         ")")
+  auto copied =
+      run_command({"cp", "-a", "--reflink=auto", "--", (from / ".").string(), to.string()});
+  if (copied) return core::Status();
+  return core::Error(copied.error().code(), "copying the parent snapshot " +
+                                                from.filename().string() + ": " +
+                                                copied.error().message())
       .with_file(to.string());
 }
 

@@ -5,6 +5,7 @@
 #include "layerfs/btrfs_driver.h"
 #include "layerfs/copy_driver.h"
 #include "layerfs/overlay_driver.h"
+#include "layerfs/zfs_driver.h"
 
 namespace layerfs {
 
@@ -29,14 +30,10 @@ core::Result<std::unique_ptr<Snapshotter>> open_snapshotter_at(const std::filesy
   if (name == "overlayfs") return open_with<OverlayDriver>(root);
   if (name == "btrfs") return open_with<BtrfsDriver>(root);
   if (name == "copy") return open_with<CopyDriver>(root);
-  if (name == "zfs") {
-    return core::Error(core::ErrorCode::kFailedPrecondition,
-                       "the zfs snapshotter is not written yet; overlayfs, btrfs and copy are")
-        .with_field("--snapshotter");
-  }
-  return core::Error(core::ErrorCode::kInvalidArgument,
-                     "unknown snapshotter '" + std::string(name) +
-                         "': overlayfs, btrfs or copy (zfs is planned)")
+  if (name == "zfs") return open_with<ZfsDriver>(root);
+  return core::Error(
+             core::ErrorCode::kInvalidArgument,
+             "unknown snapshotter '" + std::string(name) + "': overlayfs, btrfs, zfs or copy")
       .with_field("--snapshotter");
 }
 

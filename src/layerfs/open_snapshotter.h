@@ -4,7 +4,8 @@
 // <store>/snapshots/<name>/ (metadata.json, lock, the driver's storage and
 // mnt/ for its own temporary mounts), so switching --snapshotter never
 // mixes them. The names: overlayfs (the default), btrfs (the store must be
-// on btrfs) and copy (any filesystem). zfs is not written yet and says so.
+// on btrfs), zfs (datasets under $LXCRI_ZFS_DATASET, default rpool/lxcri)
+// and copy (any filesystem).
 #pragma once
 
 #include <filesystem>

@@ -12,9 +12,8 @@
 // atomically (metadata.h). Storage is made before the record that names it
 // and removed after the record is gone, so a crash can leave only storage no
 // record names, which open() removes. (On a full disk, where the records
-// cannot be rewritten, remove() frees the storage first and then saves.) Every change holds <root>/lock
-// (exclusive; readers take it shared), so processes and threads can share a
-// store.
+// cannot be rewritten, remove() frees the storage first and then saves.) Every change holds
+// <root>/lock (exclusive; readers take it shared), so processes and threads can share a store.
 //
 // Errors: an unknown key is kNotFound, a key or name in use kAlreadyExists, a
 // parent that is not committed, a commit of what is not active, a removal of

@@ -157,7 +157,8 @@ TEST_P(ImageLayersTest, AnExtractionWhoseProcessDiedIsCleanedUp) {
   EXPECT_EQ(store_->walk().value().size(), 1u) << "only the image's layer";
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest, ::testing::Values("overlayfs", "btrfs", "copy"),
+INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest,
+                         ::testing::Values("overlayfs", "btrfs", "copy", "zfs"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

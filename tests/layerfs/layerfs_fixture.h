@@ -1,7 +1,8 @@
 // tests/layerfs: a snapshot store on a private tmpfs, with real mounts, for
 // each driver (the test parameter): "overlayfs" and "copy" keep their store
 // on the tmpfs, "btrfs" on a btrfs made in a file there (mkfs.btrfs, a loop
-// mount).
+// mount), "zfs" in a child dataset made for the test under
+// $LXCRI_TEST_ZFS_DATASET (skipped, saying why, without ZFS or that variable).
 //
 // Each test gets a fresh tmpfs (nothing touches the machine's disks) and, at
 // the end, checks that it left no mount behind under it (and no loop device
@@ -12,6 +13,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -59,11 +61,28 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
  protected:
   bool overlay() const { return GetParam() == "overlayfs"; }
   bool btrfs() const { return GetParam() == "btrfs"; }
+  bool zfs() const { return GetParam() == "zfs"; }
 
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "mounting needs root";
     if (btrfs() && run("command -v mkfs.btrfs") != 0) {
       GTEST_SKIP() << "mkfs.btrfs is not installed (btrfs-progs; scripts/setup installs it)";
+    }
+    if (zfs()) {
+      if (::access("/dev/zfs", F_OK) != 0) {
+        GTEST_SKIP() << "no ZFS on this machine (no /dev/zfs): the zfs driver is not tested here";
+      }
+      const char* parent = std::getenv("LXCRI_TEST_ZFS_DATASET");
+      if (parent == nullptr || *parent == '\0') {
+        GTEST_SKIP() << "set LXCRI_TEST_ZFS_DATASET to a dataset the zfs tests may use";
+      }
+      // Parameterized test names hold '/', which a dataset name must not.
+      std::string leaf = std::string("test-") + std::to_string(::getpid()) + "-" +
+                         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::replace(leaf.begin(), leaf.end(), '/', '-');
+      zfs_dataset_ = std::string(parent) + "/" + leaf;
+      ASSERT_EQ(run("zfs create " + zfs_dataset_), 0) << "cannot create " << zfs_dataset_;
+      ::setenv("LXCRI_ZFS_DATASET", zfs_dataset_.c_str(), 1);
     }
     char tmpl[] = "/tmp/lxcri-layerfs-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -98,6 +117,7 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
       EXPECT_NE(run("losetup -j " + (base_ / "btrfs.img").string() + " | grep -q ."), 0)
           << "the loop device outlived its mount";
     }
+    if (zfs()) run("zfs destroy -r " + zfs_dataset_);
     ::umount2(base_.c_str(), MNT_DETACH);
     std::filesystem::remove_all(base_);
   }
@@ -138,6 +158,7 @@ class LayerfsTest : public ::testing::TestWithParam<std::string> {
   std::filesystem::path base_;
   std::filesystem::path root_;
   bool mounted_ = false;
+  std::string zfs_dataset_;
   std::unique_ptr<Snapshotter> store_;
 };
 

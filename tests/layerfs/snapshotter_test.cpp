@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "layerfs/zfs_driver.h"
 #include "layerfs_fixture.h"
 
 namespace layerfs::testing {
@@ -231,6 +232,18 @@ TEST_P(LayerfsTest, ConcurrentPreparesFromTwoStoresGetTheirOwnSnapshots) {
   EXPECT_EQ(stored.value().size(), 41u) << "one storage directory each, no two alike";
 }
 
+TEST(ZfsDriver, WithoutZfsItRefusesToStartAndSaysWhy) {
+  if (::access("/dev/zfs", F_OK) == 0) GTEST_SKIP() << "this machine has ZFS";
+  auto dir = std::filesystem::temp_directory_path() / ("lxcri-zfs-" + std::to_string(::getpid()));
+  auto driver = ZfsDriver::open(dir, "rpool/lxcri");
+  ASSERT_FALSE(driver.is_ok());
+  EXPECT_EQ(driver.error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_NE(driver.error().message().find("ZFS is not available on this machine"),
+            std::string::npos)
+      << driver.error().to_string();
+  EXPECT_FALSE(std::filesystem::exists(dir)) << "nothing is made before the check";
+}
+
 TEST_P(LayerfsTest, AStoreWhoseLeftoversCannotGoStillOpens) {
   layer("l1", "", {{"f", "1"}});
   // An orphan that cannot be removed now (immutable: chattr +i, where the
@@ -281,7 +294,8 @@ TEST_P(LayerfsTest, SubvolumesAContainerMadeGoWithItsSnapshot) {
   EXPECT_FALSE(std::filesystem::exists(root_ / "snapshots" / "2"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, LayerfsTest, ::testing::Values("overlayfs", "btrfs", "copy"),
+INSTANTIATE_TEST_SUITE_P(Drivers, LayerfsTest,
+                         ::testing::Values("overlayfs", "btrfs", "copy", "zfs"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
