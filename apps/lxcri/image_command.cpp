@@ -89,7 +89,8 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.bundle_cmd->add_option("ARGS", o.args, "replace the image's Cmd (after --)");
   o.bundle_cmd->add_flag("--snapshot", o.snapshot,
                          "rootfs/ as a mounted snapshot on the image's layers instead of a copy "
-                         "(what `lxcri run IMAGE` uses; `lxcri delete` releases it)");
+                         "where the store's filesystem allows (what `lxcri run IMAGE` uses; "
+                         "`lxcri delete` releases it)");
 
   o.unpack_cmd = image_->add_subcommand("unpack", "unpack an image's layers into a new directory");
   o.unpack_cmd->add_option("NAME:TAG", o.ref, "the image")->required();

@@ -100,8 +100,16 @@ int make_bundle(const ImageOptions& o) {
   std::unique_ptr<layerfs::Snapshotter> snapshots;
   if (o.snapshot) {
     auto opened = layerfs::open_snapshotter(image->store.root(), o.snapshotter);
-    if (!opened.is_ok()) return report_error(opened.error());
-    snapshots = std::move(opened).value();
+    if (opened.is_ok()) {
+      snapshots = std::move(opened).value();
+    } else if (opened.error().code() == core::ErrorCode::kFailedPrecondition) {
+      // The store's filesystem cannot take this snapshotter (a store on
+      // overlayfs, inside a container, say): a plain copy still runs.
+      std::fprintf(stderr, "lxcri: warning: %s; unpacking a copy instead\n",
+                   opened.error().to_string().c_str());
+    } else {
+      return report_error(opened.error());
+    }
   }
   core::Status made = runtime::bundle::make_image_bundle(image->store, image->image(), o.target,
                                                          {o.hostname, o.args, snapshots.get()});

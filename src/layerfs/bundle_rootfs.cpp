@@ -74,7 +74,12 @@ core::Status release_bundle_rootfs(const std::filesystem::path& store_root,
                                    std::string_view snapshotter,
                                    const std::filesystem::path& bundle_dir) {
   auto snapshots = open_snapshotter(store_root, snapshotter);
-  if (!snapshots) return snapshots.error();
+  if (!snapshots) {
+    // A store that cannot take the snapshotter got a plain copy instead
+    // (lxcri-image image bundle --snapshot): nothing to release then.
+    if (!mounted_at(bundle_dir / "rootfs")) return core::Status();
+    return snapshots.error();
+  }
   return release_bundle_rootfs(*snapshots.value(), bundle_dir);
 }
 
