@@ -121,8 +121,7 @@ core::Status BtrfsDriver::create(const std::string& id, const std::vector<std::s
 core::Result<std::vector<Mount>> BtrfsDriver::mounts(const std::string& id,
                                                      const std::vector<std::string>&,
                                                      Kind kind) const {
-  return std::vector<Mount>{
-      {"bind", (snapshots_ / id).string(), {"rbind", kind == Kind::kView ? "ro" : "rw"}}};
+  return bind_mount((snapshots_ / id).string(), kind == Kind::kView);
 }
 
 core::Status BtrfsDriver::commit(const std::string& id) {

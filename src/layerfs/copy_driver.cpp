@@ -40,8 +40,7 @@ core::Status CopyDriver::create(const std::string& id, const std::vector<std::st
 core::Result<std::vector<Mount>> CopyDriver::mounts(const std::string& id,
                                                     const std::vector<std::string>&,
                                                     Kind kind) const {
-  return std::vector<Mount>{
-      {"bind", (snapshots_ / id).string(), {"rbind", kind == Kind::kView ? "ro" : "rw"}}};
+  return bind_mount((snapshots_ / id).string(), kind == Kind::kView);
 }
 
 core::Status CopyDriver::commit(const std::string&) {

@@ -75,10 +75,10 @@ core::Result<std::vector<Mount>> OverlayDriver::mounts(const std::string& id,
                                                        Kind kind) const {
   const bool view = kind == Kind::kView;
   if (chain.empty()) {
-    return std::vector<Mount>{{"bind", fs(id).string(), {"rbind", view ? "ro" : "rw"}}};
+    return bind_mount(fs(id).string(), view);
   }
   if (view && chain.size() == 1) {
-    return std::vector<Mount>{{"bind", fs(chain[0]).string(), {"rbind", "ro"}}};
+    return bind_mount(fs(chain[0]).string(), /*read_only=*/true);
   }
   std::string lower = "lowerdir=";
   for (size_t i = 0; i < chain.size(); ++i)

@@ -47,4 +47,10 @@ struct Mount {
   std::vector<std::string> options;  // "ro", "rbind", "lowerdir=...", ...
 };
 
+// The one mount that shows directory `dir` as it is: a recursive bind,
+// read-only when `read_only`.
+inline std::vector<Mount> bind_mount(const std::string& dir, bool read_only) {
+  return {Mount{"bind", dir, {"rbind", read_only ? "ro" : "rw"}}};
+}
+
 }  // namespace layerfs

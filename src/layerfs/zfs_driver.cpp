@@ -78,8 +78,7 @@ core::Status ZfsDriver::create(const std::string& id, const std::vector<std::str
 core::Result<std::vector<Mount>> ZfsDriver::mounts(const std::string& id,
                                                    const std::vector<std::string>&,
                                                    Kind kind) const {
-  return std::vector<Mount>{
-      {"bind", (snapshots_ / id).string(), {"rbind", kind == Kind::kView ? "ro" : "rw"}}};
+  return bind_mount((snapshots_ / id).string(), kind == Kind::kView);
 }
 
 core::Status ZfsDriver::commit(const std::string& id) {
