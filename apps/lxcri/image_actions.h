@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "image_render.h"
+#include "layerfs/open_snapshotter.h"
 #include "oci/platform.h"
 #include "oci/progress.h"
 #include "oci/store/ref.h"
@@ -30,9 +31,9 @@ struct ImageOptions {
   std::string rootfs;              // create --from-dir
   unsigned jobs = 0;               // unpack --jobs: decompress-ahead threads, 0 = one per core
   std::string hostname = "lxcri";  // bundle --hostname
-  std::string snapshotter = "overlayfs";  // mount, umount, bundle --snapshotter
-  bool snapshot = false;                  // bundle --snapshot
-  std::vector<std::string> args;          // bundle: the program and its arguments
+  std::string snapshotter = std::string(layerfs::kDefaultSnapshotter);  // --snapshotter
+  bool snapshot = false;                                                // bundle --snapshot
+  std::vector<std::string> args;  // bundle: the program and its arguments
   oci::transport::CreateOptions create;
 };
 

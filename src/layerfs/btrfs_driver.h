@@ -20,7 +20,6 @@ class BtrfsDriver final : public Driver {
  public:
   static core::Result<std::unique_ptr<BtrfsDriver>> open(const std::filesystem::path& root);
 
-  std::string_view name() const override { return "btrfs"; }
   core::Status create(const std::string& id, const std::vector<std::string>& chain,
                       Kind kind) override;
   core::Result<std::vector<Mount>> mounts(const std::string& id,

@@ -19,7 +19,6 @@ class CopyDriver final : public Driver {
  public:
   static core::Result<std::unique_ptr<CopyDriver>> open(const std::filesystem::path& root);
 
-  std::string_view name() const override { return "copy"; }
   core::Status create(const std::string& id, const std::vector<std::string>& chain,
                       Kind kind) override;
   core::Result<std::vector<Mount>> mounts(const std::string& id,

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -21,8 +20,6 @@ class Driver {
  public:
   virtual ~Driver() = default;
 
-  // "overlayfs", "btrfs", ...
-  virtual std::string_view name() const = 0;
   // Makes the storage of a new active or view snapshot `id` showing its
   // chain's tree (an empty directory for an empty chain).
   virtual core::Status create(const std::string& id, const std::vector<std::string>& chain,

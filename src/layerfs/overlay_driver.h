@@ -21,7 +21,6 @@ class OverlayDriver final : public Driver {
   // is on a filesystem overlayfs can use as an upper layer (not overlayfs).
   static core::Result<std::unique_ptr<OverlayDriver>> open(const std::filesystem::path& root);
 
-  std::string_view name() const override { return "overlayfs"; }
   core::Status create(const std::string& id, const std::vector<std::string>& chain,
                       Kind kind) override;
   core::Result<std::vector<Mount>> mounts(const std::string& id,

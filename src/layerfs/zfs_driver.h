@@ -32,7 +32,6 @@ class ZfsDriver final : public Driver {
   static core::Result<std::unique_ptr<ZfsDriver>> open(const std::filesystem::path& root,
                                                        const std::string& dataset);
 
-  std::string_view name() const override { return "zfs"; }
   core::Status create(const std::string& id, const std::vector<std::string>& chain,
                       Kind kind) override;
   core::Result<std::vector<Mount>> mounts(const std::string& id,
