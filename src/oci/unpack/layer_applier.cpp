@@ -210,9 +210,9 @@ core::Status LayerApplier::apply_whiteout(WhiteoutKind kind, std::string_view pa
       const int dir_fd = root_.open_dir(parent, true);
       if (dir_fd < 0) return errno_error("opaque directory", -dir_fd);
       ++stats_.whiteouts;
-      if (int err = changes_.make_opaque(root_, dir_fd, parent); err != 0) {
-        return errno_error("making the directory opaque", err);
-      }
+      const int err = changes_.make_opaque(root_, dir_fd, parent);
+      stats_.names_scanned = changes_.names_scanned();
+      if (err != 0) return errno_error("making the directory opaque", err);
       return {};
     }
     case WhiteoutKind::kRemove: {
@@ -224,9 +224,9 @@ core::Status LayerApplier::apply_whiteout(WhiteoutKind kind, std::string_view pa
       if (!parent.empty()) victim_path_.push_back('/');
       victim_path_.append(victim);
       const char* victim_name = victim_path_.c_str() + (victim_path_.size() - victim.size());
-      if (int err = changes_.remove_lower(root_, dir_fd, victim_name, victim_path_); err != 0) {
-        return errno_error("removing the whited-out path", err);
-      }
+      const int err = changes_.remove_lower(root_, dir_fd, victim_name, victim_path_);
+      stats_.names_scanned = changes_.names_scanned();
+      if (err != 0) return errno_error("removing the whited-out path", err);
       return {};
     }
   }

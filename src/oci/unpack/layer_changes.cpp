@@ -76,6 +76,7 @@ int LayerChanges::make_opaque(RootDir& root, int dir_fd, std::string_view clean_
   if (purged_.contains(key)) return 0;
   std::vector<std::string> names;
   if (int err = list_names(dir_fd, names); err != 0) return err;
+  names_scanned_ += names.size();
   for (const std::string& name : names) {
     if (int err = remove_lower(root, dir_fd, name.c_str(), child_path(clean_path, name));
         err != 0) {

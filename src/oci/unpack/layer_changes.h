@@ -52,6 +52,9 @@ class LayerChanges {
   // every child from lower layers is removed.
   int make_opaque(RootDir& root, int dir_fd, std::string_view clean_path);
 
+  // Names read from directories by make_opaque and remove_lower, all layers.
+  std::uint64_t names_scanned() const { return names_scanned_; }
+
  private:
   struct Hash {
     using is_transparent = void;
@@ -62,6 +65,7 @@ class LayerChanges {
   std::unordered_map<std::string, bool, Hash, std::equal_to<>> paths_;
   // Directories already emptied of lower layers' entries in this layer.
   std::unordered_set<InodeKey, InodeKeyHash> purged_;
+  std::uint64_t names_scanned_ = 0;
 };
 
 }  // namespace oci::unpack

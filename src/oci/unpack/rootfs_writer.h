@@ -58,8 +58,11 @@ struct UnpackStats {
   std::uint64_t entries = 0;    // tar headers read, whiteouts included
   std::uint64_t bytes = 0;      // file data bytes written
   std::uint64_t whiteouts = 0;  // whiteout and opaque markers applied
-  std::uint64_t skipped = 0;    // entries not created (devices when unprivileged,
-                                // sockets, hardlinks to those)
+  // Names read from directories to remove what lower layers put there: at
+  // most each directory's size once per layer, however many markers name it.
+  std::uint64_t names_scanned = 0;
+  std::uint64_t skipped = 0;  // entries not created (devices when unprivileged,
+                              // sockets, hardlinks to those)
 };
 
 class RootfsWriter {
