@@ -3,7 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 
 #include "test_util.h"
@@ -357,7 +356,7 @@ TEST(LoaderTest, FindUsesTheIndexAndSeesEveryNode) {
   EXPECT_EQ(built.find("y"), nullptr);
 }
 
-TEST(LoaderTest, LargeGraphLoadsQuickly) {
+TEST(LoaderTest, LargeGraphLoads) {
   constexpr int kNodes = 10000;
   std::string text = "nodes:\n";
   for (int i = 0; i < kNodes; ++i) {
@@ -369,15 +368,11 @@ TEST(LoaderTest, LargeGraphLoadsQuickly) {
     text += "  - {from: n" + std::to_string((i - 1) / 2) + ", to: n" + std::to_string(i) +
             ", rule: \"y\"}\n";
   }
-  auto start = std::chrono::steady_clock::now();
   auto g = load_ok(text);
-  auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(g);
   EXPECT_EQ(g->nodes.size(), static_cast<size_t>(kNodes));
   EXPECT_EQ(g->edges.size(), static_cast<size_t>(kNodes - 1));
   EXPECT_EQ(g->find("n9999")->pos.line, 10001);
-  // Generous: about 0.2 s in Release here; sanitizers are several times slower.
-  EXPECT_LT(elapsed, std::chrono::seconds(20));
 }
 
 TEST(LoaderTest, DeepNestingFailsCleanly) {
@@ -428,15 +423,12 @@ std::string alias_bomb(int levels) {
 }
 
 // Found while writing fuzz/fuzz_graph_loader (fuzz/corpus/loader/alias_bomb.yaml):
-// 1.3 KB of YAML took the loader about a minute before aliases were bounded.
-TEST(LoaderTest, AliasBombIsRejectedQuickly) {
-  std::string text = alias_bomb(20);
-  auto start = std::chrono::steady_clock::now();
-  core::Error e = load_error(text);
-  auto elapsed = std::chrono::steady_clock::now() - start;
+// 1.3 KB of YAML took the loader about a minute before aliases were bounded:
+// the loader counts the nodes aliases expand to and stops at the limit.
+TEST(LoaderTest, AliasBombIsRejected) {
+  core::Error e = load_error(alias_bomb(20));
   EXPECT_EQ(e.tag(), "E007") << e.to_string();
   EXPECT_THAT(e.message(), ::testing::HasSubstr("aliases expanded"));
-  EXPECT_LT(elapsed, std::chrono::seconds(2));
 }
 
 TEST(LoaderTest, LongAliasChainIsRejected) {
