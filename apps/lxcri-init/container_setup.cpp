@@ -14,7 +14,8 @@ namespace lxcri_init {
 namespace {
 
 std::string fail(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
+  const int err = errno;
+  return what + " " + path + ": " + std::strerror(err);
 }
 
 // Creates the parent directories of `path` (mode 0755).

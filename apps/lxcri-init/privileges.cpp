@@ -13,14 +13,12 @@
 #include <cstring>
 #include <fstream>
 
+#include "errno_failure.h"
+
 namespace lxcri_init {
 namespace {
 
 enum Set { kBounding, kEffective, kInheritable, kPermitted, kAmbient };
-
-std::string fail(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 
 int last_cap() {
   std::ifstream in("/proc/sys/kernel/cap_last_cap");
@@ -34,7 +32,7 @@ std::string load_seccomp(const std::string& bpf) {
   prog.len = static_cast<unsigned short>(bpf.size() / sizeof(sock_filter));
   prog.filter = reinterpret_cast<sock_filter*>(const_cast<char*>(bpf.data()));
   if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
-    return fail("cannot load seccomp filter");
+    return errno_failure("cannot load seccomp filter");
   return {};
 }
 
@@ -43,7 +41,8 @@ std::string drop_bounding(std::uint64_t bounding) {
   int last = last_cap();
   for (int c = 0; c <= last; ++c) {
     if (!(bounding >> c & 1) && ::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) {
-      return fail("cannot drop capability " + std::to_string(c) + " from the bounding set");
+      return errno_failure("cannot drop capability " + std::to_string(c) +
+                           " from the bounding set");
     }
   }
   return {};
@@ -59,7 +58,7 @@ std::string set_capabilities(const std::uint64_t caps[5]) {
     data[i].permitted = static_cast<std::uint32_t>(caps[kPermitted] >> (32 * i));
     data[i].inheritable = static_cast<std::uint32_t>(caps[kInheritable] >> (32 * i));
   }
-  if (::syscall(SYS_capset, &header, data) != 0) return fail("cannot set capabilities");
+  if (::syscall(SYS_capset, &header, data) != 0) return errno_failure("cannot set capabilities");
   ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
   // The kernel raises an ambient capability only when it is also permitted
   // and inheritable; runc skips the others (runc's default spec lists
@@ -67,7 +66,7 @@ std::string set_capabilities(const std::uint64_t caps[5]) {
   std::uint64_t ambient = caps[kAmbient] & caps[kPermitted] & caps[kInheritable];
   for (int c = 0; c <= last; ++c) {
     if ((ambient >> c & 1) && ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0) {
-      return fail("cannot raise ambient capability " + std::to_string(c));
+      return errno_failure("cannot raise ambient capability " + std::to_string(c));
     }
   }
   return {};
@@ -82,22 +81,22 @@ std::string apply_privileges(const runtime::lxc::InitPlan& plan, const std::stri
   }
   if (plan.set_capabilities) {
     if (auto e = drop_bounding(plan.capabilities[kBounding]); !e.empty()) return e;
-    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail("PR_SET_KEEPCAPS");
+    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return errno_failure("PR_SET_KEEPCAPS");
   }
   std::vector<gid_t> groups(plan.additional_gids.begin(), plan.additional_gids.end());
   if (::setgroups(groups.size(), groups.data()) != 0 && !(errno == EPERM && groups.empty())) {
-    return fail("cannot set additional groups");
+    return errno_failure("cannot set additional groups");
   }
   if (::setresgid(plan.gid, plan.gid, plan.gid) != 0)
-    return fail("cannot set gid " + std::to_string(plan.gid));
+    return errno_failure("cannot set gid " + std::to_string(plan.gid));
   if (::setresuid(plan.uid, plan.uid, plan.uid) != 0)
-    return fail("cannot set uid " + std::to_string(plan.uid));
+    return errno_failure("cannot set uid " + std::to_string(plan.uid));
   if (plan.umask) ::umask(static_cast<mode_t>(*plan.umask));
   if (plan.set_capabilities) {
     if (auto e = set_capabilities(plan.capabilities); !e.empty()) return e;
   }
   if (plan.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-    return fail("no_new_privs");
+    return errno_failure("no_new_privs");
   if (!seccomp_bpf.empty() && late_seccomp) return load_seccomp(seccomp_bpf);
   return {};
 }

@@ -32,11 +32,6 @@ namespace {
 namespace lc = runtime::lifecycle;
 using oci::store::UniqueFd;
 
-int fail(RuntimeLog& log, const core::Error& e) {
-  log.error(e.to_string());
-  return 1;
-}
-
 std::string self_path() {
   char buf[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -228,12 +223,12 @@ lc::RuntimeContext runtime_context(const RuntimeOptions& o, RuntimeLog& log) {
 int create_container(const RuntimeOptions& o, RuntimeLog& log) {
   auto ctx = runtime_context(o, log);
   auto st = create_with(ctx, o, o.image);
-  return st ? 0 : fail(log, st.error());
+  return st ? 0 : log.fail(st.error());
 }
 
 int start_container(const RuntimeOptions& o, RuntimeLog& log) {
   auto s = lc::start(runtime_context(o, log), o.id);
-  return s ? 0 : fail(log, s.error());
+  return s ? 0 : log.fail(s.error());
 }
 
 int run_container(RuntimeOptions& o, RuntimeLog& log) {
@@ -258,10 +253,10 @@ int run_container(RuntimeOptions& o, RuntimeLog& log) {
   auto st = create_with(
       ctx, o, image,
       o.detach || !o.console_socket.empty() ? lc::TerminalSink() : keep_terminal(terminal));
-  if (!st) return fail(log, st.error());
+  if (!st) return log.fail(st.error());
   if (auto s = lc::start(ctx, o.id); !s) {
     (void)lc::remove(ctx, o.id, true);
-    return fail(log, s.error());
+    return log.fail(s.error());
   }
   if (o.detach) return 0;
   int status = wait_in_foreground(st.value().pid, terminal.get());
@@ -276,7 +271,7 @@ int kill_container(const RuntimeOptions& o, RuntimeLog& log) {
     return 1;
   }
   auto s = lc::kill(runtime_context(o, log), o.id, *sig, o.all);
-  return s ? 0 : fail(log, s.error());
+  return s ? 0 : log.fail(s.error());
 }
 
 int delete_container(const RuntimeOptions& o, RuntimeLog& log) {
@@ -284,17 +279,17 @@ int delete_container(const RuntimeOptions& o, RuntimeLog& log) {
   // As runc: a forced delete of a container that is already gone succeeds
   // (containerd's shim cleans up after containers it may have deleted).
   if (!s && o.force && s.error().code() == core::ErrorCode::kNotFound) return 0;
-  return s ? 0 : fail(log, s.error());
+  return s ? 0 : log.fail(s.error());
 }
 
 int pause_container(const RuntimeOptions& o, RuntimeLog& log) {
   auto s = lc::pause(runtime_context(o, log), o.id);
-  return s ? 0 : fail(log, s.error());
+  return s ? 0 : log.fail(s.error());
 }
 
 int resume_container(const RuntimeOptions& o, RuntimeLog& log) {
   auto s = lc::resume(runtime_context(o, log), o.id);
-  return s ? 0 : fail(log, s.error());
+  return s ? 0 : log.fail(s.error());
 }
 
 int exec_in_container(const RuntimeOptions& o, RuntimeLog& log) {
@@ -302,7 +297,7 @@ int exec_in_container(const RuntimeOptions& o, RuntimeLog& log) {
   constexpr int kExecFailed = 255;
   auto req = exec_request(o);
   if (!req) {
-    fail(log, req.error());
+    log.fail(req.error());
     return kExecFailed;
   }
   UniqueFd terminal;
@@ -313,7 +308,7 @@ int exec_in_container(const RuntimeOptions& o, RuntimeLog& log) {
   }
   auto pid = lc::exec(runtime_context(o, log), req.value());
   if (!pid) {
-    fail(log, pid.error());
+    log.fail(pid.error());
     return kExecFailed;
   }
   if (o.detach) return 0;
@@ -328,7 +323,7 @@ int run_runtime_hooks(const RuntimeOptions& o, RuntimeLog& log) {
   }
   auto s = lc::run_runtime_hooks(runtime_context(o, log), o.id, o.bundle,
                                  static_cast<pid_t>(std::atoi(pid)));
-  return s ? 0 : fail(log, s.error());
+  return s ? 0 : log.fail(s.error());
 }
 
 }  // namespace lxcri

@@ -22,11 +22,6 @@ namespace {
 namespace lc = runtime::lifecycle;
 using runtime::state::Status;
 
-int fail(RuntimeLog& log, const core::Error& e) {
-  log.error(e.to_string());
-  return 1;
-}
-
 std::string command_line(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
   std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -42,7 +37,7 @@ std::string command_line(pid_t pid) {
 
 int print_state(const RuntimeOptions& o, RuntimeLog& log) {
   auto snap = lc::inspect(runtime_context(o, log), o.id);
-  if (!snap) return fail(log, snap.error());
+  if (!snap) return log.fail(snap.error());
   std::printf("%s\n",
               runtime::state::oci_state_json(snap.value().state, snap.value().status).c_str());
   return 0;
@@ -88,7 +83,7 @@ int list_containers(const RuntimeOptions& o, RuntimeLog& log) {
 
 int list_processes(const RuntimeOptions& o, RuntimeLog& log) {
   auto pids = lc::processes(runtime_context(o, log), o.id);
-  if (!pids) return fail(log, pids.error());
+  if (!pids) return log.fail(pids.error());
   if (o.format == "json") {
     std::printf("%s\n", nlohmann::json(pids.value()).dump().c_str());
     return 0;
@@ -103,7 +98,7 @@ int print_events(const RuntimeOptions& o, RuntimeLog& log) {
   auto ctx = runtime_context(o, log);
   for (;;) {
     auto stats = lc::stats(ctx, o.id);
-    if (!stats) return fail(log, stats.error());
+    if (!stats) return log.fail(stats.error());
     std::printf("%s\n", stats.value().c_str());
     std::fflush(stdout);
     if (o.stats) return 0;

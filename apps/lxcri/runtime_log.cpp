@@ -30,6 +30,10 @@ bool RuntimeLog::open(const std::string& file, const std::string& format, bool d
 void RuntimeLog::error(const std::string& message) {
   write("error", message, true);
 }
+int RuntimeLog::fail(const core::Error& e) {
+  error(e.to_string());
+  return 1;
+}
 void RuntimeLog::warn(const std::string& message) {
   write("warning", message, true);
 }

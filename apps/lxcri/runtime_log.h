@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/error.h"
+
 namespace lxcri {
 
 class RuntimeLog {
@@ -25,6 +27,8 @@ class RuntimeLog {
   bool open(const std::string& file, const std::string& format, bool debug, std::string& error);
 
   void error(const std::string& message);
+  // Logs `e` as an error and returns 1, a failed command's exit status.
+  int fail(const core::Error& e);
   void warn(const std::string& message);
   void debug(const std::string& message);
 

@@ -11,12 +11,12 @@ namespace {
 using testing::FailsAt;
 using testing::json;
 
-core::Result<ImageConfig> parse(const json& j) {
+core::Result<ImageConfig> parse_config_json(const json& j) {
   return parse_image_config(j.dump());
 }
 
 TEST(ImageConfigTest, ParsesTheSpecExample) {
-  auto c = parse(testing::image_config());
+  auto c = parse_config_json(testing::image_config());
   ASSERT_TRUE(c.is_ok()) << c.error().to_string();
   const ImageConfig& cfg = c.value();
   EXPECT_EQ(cfg.created, "2015-10-31T22:22:56.015925234Z");
@@ -45,7 +45,7 @@ TEST(ImageConfigTest, ReadsPlatformFieldsAtTheTopLevel) {
   j["variant"] = "v7";
   j["os.version"] = "10.0.14393.1066";
   j["os.features"] = {"win32k"};
-  auto c = parse(j);
+  auto c = parse_config_json(j);
   ASSERT_TRUE(c.is_ok()) << c.error().to_string();
   EXPECT_EQ(c.value().platform.variant, "v7");
   EXPECT_EQ(c.value().platform.os_version, "10.0.14393.1066");
@@ -57,48 +57,48 @@ TEST(ImageConfigTest, DockerNullsReadAsAbsent) {
   for (const char* key : {"Env", "Cmd", "Entrypoint", "Labels", "ExposedPorts", "Volumes"}) {
     j["config"][key] = nullptr;
   }
-  auto c = parse(j);
+  auto c = parse_config_json(j);
   ASSERT_TRUE(c.is_ok()) << c.error().to_string();
   EXPECT_FALSE(c.value().config.cmd.has_value());
   EXPECT_FALSE(c.value().config.entrypoint.has_value());
   EXPECT_TRUE(c.value().config.env.empty());
   // An empty Entrypoint is not an absent one.
   j["config"]["Entrypoint"] = json::array();
-  c = parse(j);
+  c = parse_config_json(j);
   ASSERT_TRUE(c.is_ok());
   ASSERT_TRUE(c.value().config.entrypoint.has_value());
   EXPECT_TRUE(c.value().config.entrypoint->empty());
   // A config without a `config` section is valid.
   j.erase("config");
-  EXPECT_TRUE(parse(j).is_ok());
+  EXPECT_TRUE(parse_config_json(j).is_ok());
 }
 
 TEST(ImageConfigTest, RequiredFields) {
   for (const char* field : {"architecture", "os", "rootfs"}) {
     json j = testing::image_config();
     j.erase(field);
-    EXPECT_TRUE(FailsAt(parse(j), field, "missing required field")) << field;
+    EXPECT_TRUE(FailsAt(parse_config_json(j), field, "missing required field")) << field;
   }
   json j = testing::image_config();
   j["rootfs"].erase("diff_ids");
-  EXPECT_TRUE(FailsAt(parse(j), "rootfs.diff_ids", "missing required field"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "rootfs.diff_ids", "missing required field"));
   j = testing::image_config();
   j["rootfs"].erase("type");
-  EXPECT_TRUE(FailsAt(parse(j), "rootfs.type", "missing required field"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "rootfs.type", "missing required field"));
 }
 
 TEST(ImageConfigTest, RootfsMustBeLayersOfDigests) {
   json j = testing::image_config();
   j["rootfs"]["type"] = "tarball";
-  EXPECT_TRUE(
-      FailsAt(parse(j), "rootfs.type", "expected \"layers\", found the string \"tarball\""));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "rootfs.type",
+                      "expected \"layers\", found the string \"tarball\""));
   j = testing::image_config();
   j["rootfs"]["diff_ids"][1] = "sha256:nothex";
-  EXPECT_TRUE(FailsAt(parse(j), "rootfs.diff_ids[1]", "lower-case hex"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "rootfs.diff_ids[1]", "lower-case hex"));
   j["rootfs"]["diff_ids"][1] = 12;
-  EXPECT_TRUE(FailsAt(parse(j), "rootfs.diff_ids[1]", "expected a string"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "rootfs.diff_ids[1]", "expected a string"));
   j["rootfs"] = "layers";
-  EXPECT_TRUE(FailsAt(parse(j), "rootfs", "expected an object"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "rootfs", "expected an object"));
 }
 
 TEST(ImageConfigTest, ChecksTheConfigSection) {
@@ -135,25 +135,26 @@ TEST(ImageConfigTest, ChecksTheConfigSection) {
   for (const Case& c : cases) {
     json j = testing::image_config();
     j["config"][c.key] = c.value;
-    EXPECT_TRUE(FailsAt(parse(j), c.field, c.needle)) << c.key << " = " << c.value.dump();
+    EXPECT_TRUE(FailsAt(parse_config_json(j), c.field, c.needle))
+        << c.key << " = " << c.value.dump();
   }
   json j = testing::image_config();
   j["config"]["ExposedPorts"] = {{"8080", json::object()}, {"53/sctp", nullptr}};
-  EXPECT_TRUE(parse(j).is_ok());
+  EXPECT_TRUE(parse_config_json(j).is_ok());
 }
 
 TEST(ImageConfigTest, CreatedIsRfc3339) {
   json j = testing::image_config();
   j["created"] = "2015-10-31 22:22:56";
-  EXPECT_TRUE(FailsAt(parse(j), "created", "RFC 3339"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "created", "RFC 3339"));
   j = testing::image_config();
   j["history"][1]["created"] = "yesterday";
-  EXPECT_TRUE(FailsAt(parse(j), "history[1].created", "RFC 3339"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "history[1].created", "RFC 3339"));
   j = testing::image_config();
   j["history"][0]["empty_layer"] = "true";
-  EXPECT_TRUE(FailsAt(parse(j), "history[0].empty_layer", "expected a boolean"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "history[0].empty_layer", "expected a boolean"));
   j["history"] = {"step"};
-  EXPECT_TRUE(FailsAt(parse(j), "history[0]", "expected an object"));
+  EXPECT_TRUE(FailsAt(parse_config_json(j), "history[0]", "expected an object"));
 }
 
 TEST(Rfc3339Test, AcceptsAndRefuses) {

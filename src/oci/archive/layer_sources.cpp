@@ -24,14 +24,14 @@ constexpr std::size_t kMinChunkBytes = 64 << 10;
 constexpr std::size_t kMaxChunkBytes = 4 << 20;
 constexpr unsigned kMaxDefaultThreads = 8;
 
-struct Chunk {
-  std::unique_ptr<char[]> data;
-  std::size_t size = 0;
-};
-
 }  // namespace
 
 struct LayerSources::Shared {
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+  };
+
   // The consumer's end of one layer. It hashes the chunks it hands out
   // against the DiffID itself, on the consumer's thread: the producer's
   // thread (read, hash the blob, inflate) is the slower of the two, so this

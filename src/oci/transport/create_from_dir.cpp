@@ -9,6 +9,7 @@
 #include "oci/manifest.h"
 #include "oci/media_types.h"
 #include "oci/rfc3339.h"
+#include "oci/transport/descriptor_json.h"
 #include "oci/transport/errors.h"
 #include "oci/transport/layer_builder.h"
 
@@ -51,14 +52,6 @@ std::string format_rfc3339(std::int64_t seconds) {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
-}
-
-OrderedJson descriptor_json(std::string_view media_type, const Digest& digest, std::uint64_t size) {
-  OrderedJson j;
-  j["mediaType"] = media_type;
-  j["digest"] = digest.str();
-  j["size"] = size;
-  return j;
 }
 
 std::string config_document(const CreateOptions& options, const Platform& platform,

@@ -13,6 +13,7 @@
 #include "oci/json_reader.h"
 #include "oci/media_types.h"
 #include "oci/transport/archive_paths.h"
+#include "oci/transport/descriptor_json.h"
 #include "oci/transport/errors.h"
 #include "oci/transport/layer_ingest.h"
 #include "oci/transport/libarchive_handle.h"
@@ -140,16 +141,6 @@ core::Result<std::string> follow_links(const std::map<std::string, std::string>&
 std::string layer_media_type(media_type::Compression compression) {
   return std::string(compression == media_type::Compression::kGzip ? media_type::kOciLayerTarGzip
                                                                    : media_type::kOciLayerTar);
-}
-
-// Key order as skopeo writes it; the digest of what we write is ours anyway.
-nlohmann::ordered_json descriptor_json(std::string_view media_type, const Digest& digest,
-                                       std::uint64_t size) {
-  nlohmann::ordered_json j;
-  j["mediaType"] = media_type;
-  j["digest"] = digest.str();
-  j["size"] = size;
-  return j;
 }
 
 }  // namespace

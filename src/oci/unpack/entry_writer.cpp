@@ -123,9 +123,9 @@ core::Status EntryWriter::write_data(int fd, archive_entry* entry, TarStream& ta
   };
   const std::int64_t declared = std::max<std::int64_t>(archive_entry_size(entry), 0);
   std::int64_t entry_bytes = 0;
-  const void* data;
-  std::size_t size;
-  std::int64_t offset;
+  const void* data = nullptr;
+  std::size_t size = 0;
+  std::int64_t offset = 0;
   while (true) {
     auto more = tar.read_block(data, size, offset);
     if (!more) return more.error();
