@@ -1,6 +1,7 @@
 #include "layerfs/mount.h"
 
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -235,7 +236,14 @@ std::optional<MountedAt> mounted_at(const std::filesystem::path& target) {
 bool is_mount_of(const Mount& m, const std::filesystem::path& target) {
   std::optional<MountedAt> now = mounted_at(target);
   if (!now) return false;
-  if (m.type == "bind") return now->fstype != "overlay" && ends_with_path(m.source, now->root);
+  if (m.type == "bind") {
+    // The directory seen at `target` is the source itself. (mountinfo's root
+    // would not do: a bind of a ZFS dataset's own mount shows "/".)
+    struct stat seen, source;
+    return now->fstype != "overlay" && ::stat(target.c_str(), &seen) == 0 &&
+           ::stat(m.source.c_str(), &source) == 0 && seen.st_dev == source.st_dev &&
+           seen.st_ino == source.st_ino;
+  }
   if (m.type != "overlay" || now->fstype != "overlay") return false;
   std::string options;
   for (const std::string& o : m.options)

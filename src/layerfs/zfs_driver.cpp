@@ -1,28 +1,76 @@
 #include "layerfs/zfs_driver.h"
 
-#include <unistd.h>
-
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
 #include "layerfs/command.h"
 #include "layerfs/disk_usage.h"
+#include "layerfs/mount.h"
 #include "layerfs/storage_dir.h"
+#include "oci/digest.h"
 
 namespace layerfs {
 
 namespace {
 
 constexpr const char* kLayerSnapshot = "@layer";
+// On each store's dataset: the snapshots directory it belongs to.
+constexpr const char* kRootProperty = "org.lxcri:root";
 
 core::Error zfs_error(const core::Error& cause, const std::string& dataset) {
   return core::Error(cause.code(), "zfs: " + cause.message()).with_field(dataset);
 }
 
+bool is_busy(const core::Error& e) {
+  return e.message().find("dataset is busy") != std::string::npos;
+}
+
 // Whether `name` is a dataset (or snapshot) that exists.
 bool exists(const std::string& name) {
   return run_command({"zfs", "list", "-H", "-o", "name", name}).is_ok();
+}
+
+// `zfs destroy -r`. A dataset is "busy" while its mount is in use, and for a
+// moment after the last user let go (zfs-fuse releases files asynchronously):
+// retries over about 1.5 s, then the error.
+core::Result<std::string> destroy(const std::string& dataset) {
+  auto done = run_command({"zfs", "destroy", "-r", dataset});
+  for (int retry = 1; retry <= 5 && !done && is_busy(done.error()); ++retry) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 << (retry - 1)));
+    done = run_command({"zfs", "destroy", "-r", dataset});
+  }
+  return done;
+}
+
+// PARENT/store-<16 hex of sha256(snapshots dir)>, made on first use with
+// org.lxcri:root naming the directory; an existing one must name ours.
+core::Result<std::string> store_dataset(const std::string& parent,
+                                        const std::filesystem::path& snapshots) {
+  const std::string path = snapshots.string();
+  const std::string dataset =
+      parent + "/store-" + std::string(oci::Digest::sha256_of(path).encoded().substr(0, 16));
+  auto owner = run_command({"zfs", "get", "-H", "-o", "value", kRootProperty, dataset});
+  if (!owner) {
+    auto made = run_command({"zfs", "create", "-o", "mountpoint=none", "-o", "canmount=off", "-o",
+                             std::string(kRootProperty) + "=" + path, dataset});
+    if (made) return dataset;
+    if (!exists(dataset)) return zfs_error(made.error(), dataset);
+    // Another process made it meanwhile: check it as below.
+    owner = run_command({"zfs", "get", "-H", "-o", "value", kRootProperty, dataset});
+    if (!owner) return zfs_error(owner.error(), dataset);
+  }
+  std::string named = owner.value();
+  while (!named.empty() && named.back() == '\n')
+    named.pop_back();
+  if (named != path) {
+    return core::Error(core::ErrorCode::kFailedPrecondition,
+                       "dataset " + dataset + " belongs to the store at " + named + ", not " + path)
+        .with_field(dataset);
+  }
+  return dataset;
 }
 
 }  // namespace
@@ -34,13 +82,14 @@ core::Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::filesystem::
 
 core::Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::filesystem::path& root,
                                                          const std::string& dataset) {
-  if (::access("/dev/zfs", F_OK) != 0) {
-    return core::Error(core::ErrorCode::kFailedPrecondition,
-                       "ZFS is not available on this machine (no /dev/zfs: the zfs kernel module "
-                       "is not loaded); the zfs snapshotter needs it and zfsutils-linux, or use "
-                       "overlayfs");
-  }
+  // The kernel's ZFS (zfsutils-linux) and zfs-fuse both answer through the
+  // zfs command; asking it for the dataset checks ZFS and the dataset at once.
   auto listed = run_command({"zfs", "list", "-H", "-o", "name", dataset});
+  if (!listed && listed.error().code() == core::ErrorCode::kNotFound) {
+    return core::Error(core::ErrorCode::kFailedPrecondition,
+                       "ZFS is not available on this machine (no zfs command): the zfs "
+                       "snapshotter needs zfsutils-linux (or zfs-fuse); or use overlayfs");
+  }
   if (!listed) {
     return core::Error(core::ErrorCode::kFailedPrecondition,
                        "the parent dataset for the zfs snapshotter is not usable (set "
@@ -50,11 +99,12 @@ core::Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::filesystem::
   }
   auto made = make_snapshots_dir(root);
   if (!made) return made.error();
-  return std::unique_ptr<ZfsDriver>(new ZfsDriver(std::move(made).value(), dataset));
+  auto own = store_dataset(dataset, made.value());
+  if (!own) return own.error();
+  return std::unique_ptr<ZfsDriver>(new ZfsDriver(std::move(made).value(), std::move(own).value()));
 }
 
-core::Status ZfsDriver::create(const std::string& id, const std::vector<std::string>& chain,
-                               Kind kind) {
+core::Status ZfsDriver::create(const std::string& id, const std::vector<std::string>& chain, Kind) {
   const std::string dataset = dataset_of(id);
   std::vector<std::string> argv = {"zfs"};
   if (chain.empty()) {
@@ -62,10 +112,12 @@ core::Status ZfsDriver::create(const std::string& id, const std::vector<std::str
   } else {
     argv.push_back("clone");
   }
+  // A view is read-only through its bind mount (mounts()), not through
+  // readonly=on: on a readonly dataset zfs-fuse fails listxattr on any file
+  // without xattrs, and the kernel then turns xattrs off for the whole mount.
   for (const std::string& property :
        {"mountpoint=" + (snapshots_ / id).string(), std::string("canmount=on"),
-        std::string("atime=off"),
-        std::string(kind == Kind::kView ? "readonly=on" : "readonly=off")}) {
+        std::string("atime=off"), std::string("readonly=off")}) {
     argv.push_back("-o");
     argv.push_back(property);
   }
@@ -98,14 +150,20 @@ core::Status ZfsDriver::commit(const std::string& id) {
 core::Status ZfsDriver::remove(const std::string& id) {
   const std::string dataset = dataset_of(id);
   if (!exists(dataset)) {
-    // No dataset: at most the mount point directory a failed create left.
+    // No dataset: at most the mount point directory a failed create left,
+    // and whatever was written into it while nothing was mounted there.
+    // Something mounted there means the dataset is there after all.
+    if (mounted_at(snapshots_ / id)) {
+      return core::Error(core::ErrorCode::kFailedPrecondition,
+                         "zfs does not list the dataset, yet something is mounted at its place")
+          .with_field(dataset)
+          .with_file((snapshots_ / id).string());
+    }
     std::error_code ignored;
-    std::filesystem::remove(snapshots_ / id, ignored);
+    std::filesystem::remove_all(snapshots_ / id, ignored);
     return core::Status();
   }
-  if (auto s = run_command({"zfs", "destroy", "-r", dataset}); !s) {
-    return zfs_error(s.error(), dataset);
-  }
+  if (auto s = destroy(dataset); !s) return zfs_error(s.error(), dataset);
   std::error_code ignored;
   std::filesystem::remove(snapshots_ / id, ignored);
   return core::Status();

@@ -2,19 +2,25 @@
 // containers on), driven through the `zfs` command.
 //
 // Under a parent dataset the operator gives (LXCRI_ZFS_DATASET, e.g.
-// rpool/lxcri) each snapshot is a dataset DATASET/<id>, mounted by ZFS at
-// <root>/snapshots/<id>:
+// rpool/lxcri) each store has a dataset of its own, STORE =
+// DATASET/store-<hash of its directory> (not mounted; its property
+// org.lxcri:root names the directory, so two stores never take each other's
+// datasets for leftovers). Each snapshot is a dataset STORE/<id>, mounted by
+// ZFS at <root>/snapshots/<id>:
 //   no parent   `zfs create`
-//   on a chain  `zfs clone DATASET/<parent>@layer` (copy-on-write, constant
-//               time); a view's clone is readonly=on
-//   commit      `zfs snapshot DATASET/<id>@layer`, then readonly=on
-//   remove      `zfs destroy -r DATASET/<id>` (its @layer with it)
+//   on a chain  `zfs clone STORE/<parent>@layer` (copy-on-write, constant
+//               time); a view is read-only through its bind mount
+//   commit      `zfs snapshot STORE/<id>@layer`, then readonly=on
+//   remove      `zfs destroy -r STORE/<id>` (its @layer with it)
 // Properties are set on purpose, not inherited by accident: mountpoint
 // (ours), canmount=on, atime=off (a layer is read all day), and
 // devices/setuid left as the parent has them (containers need both).
 // Usage in bytes is ZFS's own `used` (what the dataset holds beyond its
-// origin); inodes are counted by walking it. On a machine without ZFS,
-// open() refuses with a message saying what is missing.
+// origin), which ZFS updates when it syncs a transaction group, seconds
+// after a write (containerd reads it the same way); inodes are counted by
+// walking it. On a machine without ZFS, open() refuses with a message saying
+// what is missing. The kernel's ZFS and zfs-fuse (the tests use it where the
+// kernel has none) both work.
 #pragma once
 
 #include <filesystem>
@@ -48,7 +54,7 @@ class ZfsDriver final : public Driver {
   std::string dataset_of(const std::string& id) const { return dataset_ + "/" + id; }
 
   std::filesystem::path snapshots_;  // <root>/snapshots: the mount points
-  std::string dataset_;              // the parent dataset
+  std::string dataset_;              // this store's dataset (STORE above)
 };
 
 }  // namespace layerfs

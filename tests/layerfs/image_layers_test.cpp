@@ -3,51 +3,10 @@
 // and a layer that fails (a wrong digest, a hostile entry) leaving nothing.
 #include "layerfs/image_layers.h"
 
-#include "../oci/layers/layers_fixture.h"
-#include "../oci/unpack/unpack_test_util.h"
-#include "layerfs_fixture.h"
-#include "oci/layers/image_resolver.h"
+#include "image_layers_fixture.h"
 
 namespace layerfs::testing {
 namespace {
-
-namespace tar = oci::unpack::testing;
-namespace img = oci::layers::testing;
-
-class ImageLayersTest : public LayerfsTest {
- protected:
-  void SetUp() override {
-    LayerfsTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    auto store = oci::store::Store::open(base_ / "images");
-    ASSERT_TRUE(store) << store.error().to_string();
-    images_ = std::make_unique<oci::store::Store>(std::move(store).value());
-    lease_ = std::make_unique<oci::store::StoreLease>(images_->lease().value());
-  }
-  void TearDown() override {
-    lease_.reset();
-    images_.reset();
-    LayerfsTest::TearDown();
-  }
-
-  oci::layers::ResolvedImage image(const std::vector<std::string>& layer_tars) {
-    img::BuiltImage built = img::put_image(*lease_, img::spec(layer_tars));
-    auto resolved =
-        oci::layers::resolve_image(*images_, built.manifest, img::linux_on("amd64"), nullptr);
-    EXPECT_TRUE(resolved) << resolved.error().to_string();
-    return resolved.value();
-  }
-
-  size_t committed() {
-    size_t n = 0;
-    for (const Info& info : store_->walk().value())
-      n += info.kind == Kind::kCommitted;
-    return n;
-  }
-
-  std::unique_ptr<oci::store::Store> images_;
-  std::unique_ptr<oci::store::StoreLease> lease_;
-};
 
 const std::string kBase = tar::make_tar({tar::Dir("etc"), tar::File("etc/os", "base"),
                                          tar::File("bin/sh", "shell"), tar::File("tmp/x", "x")});
@@ -115,17 +74,22 @@ TEST_P(ImageLayersTest, AHostileLayerIsRefusedAndNothingEscapes) {
 
 TEST_P(ImageLayersTest, AFullDiskFailsTheLayerAndLeavesNothing) {
   if (btrfs()) GTEST_SKIP() << "a btrfs is at least 114 MiB: filling one takes too long here";
-  // The store on a 2 MiB tmpfs of its own; the layer holds 4 MiB.
+  // The store on a 2 MiB tmpfs of its own (ZFS: a 2 MiB quota on the
+  // test's datasets, where the layers live); the layer holds 4 MiB.
   auto small = base_ / "small";
   std::filesystem::create_directories(small);
   ASSERT_EQ(::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=2m"), 0);
+  if (zfs()) {
+    ASSERT_EQ(run("zfs set quota=2M " + zfs_dataset_), 0);
+  }
   {
     auto snapshots = open_snapshotter_at(small / "store", GetParam());
     ASSERT_TRUE(snapshots) << snapshots.error().to_string();
     auto big = image({tar::make_tar({tar::File("big", std::string(4 << 20, 'x'))})});
     auto result = commit_image_layers(*snapshots.value(), *images_, big);
     ASSERT_FALSE(result.is_ok());
-    EXPECT_NE(result.error().to_string().find("No space left on device"), std::string::npos)
+    EXPECT_NE(result.error().to_string().find(zfs() ? "quota exceeded" : "No space left on device"),
+              std::string::npos)
         << result.error().to_string();
     EXPECT_EQ(snapshots.value()->walk().value().size(), 0u);
     EXPECT_EQ(snapshots.value()->driver().stored_ids().value().size(), 0u);

@@ -17,6 +17,7 @@ cleanup() {
   done
   umount -l "$work"
   rmdir "$work"
+  [[ -z ${zfs_dataset:-} ]] || zfs destroy -r "$zfs_dataset"
 }
 trap cleanup EXIT
 export LXCRI_STORE=$work/store
@@ -77,9 +78,35 @@ expect 3 image mount missing:1 "$work/mnt"
 expect 3 image mount base:1 "$work/nowhere"
 expect 4 image mount base:1 "$work/mnt" --snapshotter btrfs
 grep -q "needs its store on a btrfs filesystem" "$work/out" || fail "btrfs on tmpfs: $(cat "$work/out")"
-if [[ ! -e /dev/zfs ]]; then
+if ! command -v zfs >/dev/null; then
   expect 4 image mount base:1 "$work/mnt" --snapshotter zfs
   grep -q "ZFS is not available on this machine" "$work/out" || fail "zfs without ZFS: $(cat "$work/out")"
+else
+  LXCRI_ZFS_DATASET=lxcri-no-such-pool/x expect 4 image mount base:1 "$work/mnt" --snapshotter zfs
+  grep -q "the parent dataset for the zfs snapshotter is not usable" "$work/out" ||
+    fail "zfs without its dataset: $(cat "$work/out")"
+fi
+if [[ -n ${LXCRI_TEST_ZFS_DATASET:-} ]] && zfs list "$LXCRI_TEST_ZFS_DATASET" >/dev/null 2>&1; then
+  # Through ZFS for real (zfs_pool.sh): the layer a dataset, the view a clone.
+  zfs_dataset=$LXCRI_TEST_ZFS_DATASET/cli-$$
+  zfs create "$zfs_dataset"
+  export LXCRI_ZFS_DATASET=$zfs_dataset
+  expect 0 image mount base:1 "$work/mnt" --snapshotter zfs
+  "$work/mnt/bin/busybox" true || fail "zfs: the mounted busybox does not run"
+  touch "$work/mnt/new" 2>/dev/null && fail "zfs: the mount is writable"
+  # The test's dataset, the store's, the layer's and the view's clone.
+  [[ $(zfs list -H -o name -r "$zfs_dataset" | wc -l) -eq 4 ]] ||
+    fail "zfs: expected a dataset for the layer and a clone for the view: $(zfs list -r "$zfs_dataset")"
+  expect 0 image umount "$work/mnt" --snapshotter zfs
+  [[ $(zfs list -H -o name -r "$zfs_dataset" | wc -l) -eq 3 ]] || fail "zfs: the view's clone outlived umount"
+  zlayer=$("$lxcri" snapshot ls --snapshotter zfs --format json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['key'])")
+  expect 0 snapshot rm --snapshotter zfs "$zlayer"
+  [[ $(zfs list -H -o name -r "$zfs_dataset" | wc -l) -eq 2 ]] || fail "zfs: rm left the layer's dataset"
+  unset LXCRI_ZFS_DATASET
+  zfs destroy -r "$zfs_dataset"
+  zfs_dataset=
+else
+  echo "the zfs snapshotter through the command line is not tested here: no dataset LXCRI_TEST_ZFS_DATASET"
 fi
 expect 2 image mount base:1 "$work/mnt" --snapshotter nonsense
 
