@@ -78,7 +78,7 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.rm_cmd = image_->add_subcommand("rm", "remove refs (gc frees their blobs)");
   o.rm_cmd->add_option("NAME:TAG", o.refs, "refs to remove")->required();
 
-  o.gc_cmd = image_->add_subcommand("gc", "delete blobs that no ref reaches");
+  o.gc_cmd = image_->add_subcommand("gc", "delete blobs and layer snapshots that no ref reaches");
   o.check_cmd = image_->add_subcommand("check", "re-hash every blob; exit 4 if any is corrupt");
 
   o.bundle_cmd = image_->add_subcommand(

@@ -3,6 +3,9 @@
 #include "core/memory/memory_metrics.h"
 #include "exit_codes.h"
 #include "image_actions.h"
+#include "layerfs/layer_gc.h"
+#include "layerfs/metadata.h"
+#include "layerfs/open_snapshotter.h"
 #include "oci/layers/metadata_cache.h"
 
 namespace lxcri {
@@ -94,13 +97,40 @@ int remove_images(const ImageOptions& o) {
     }
     std::printf("removed %s\n", ref.str().c_str());
   }
-  if (exit_code == kExitOk) std::printf("(blobs stay until `lxcri image gc`)\n");
+  if (exit_code == kExitOk)
+    std::printf("(blobs and unpacked layers stay until `lxcri image gc`)\n");
+  return exit_code;
+}
+
+// The layer snapshots of every snapshotter that holds any in this store. A
+// snapshotter that cannot open here (no ZFS dataset given, ...) is an error
+// only when it has snapshots to collect.
+int collect_layers(const oci::store::Store& store) {
+  int exit_code = kExitOk;
+  for (const std::string& name : layerfs::kSnapshotterNames) {
+    auto records = layerfs::Metadata::load(store.root() / "snapshots" / name / "metadata.json");
+    if (records && records.value().snapshots.empty()) continue;
+    auto snapshots = layerfs::open_snapshotter(store.root(), name);
+    if (!snapshots) {
+      exit_code = report_error(snapshots.error());
+      continue;
+    }
+    auto report = layerfs::remove_unused_layers(*snapshots.value(), store);
+    if (!report) {
+      exit_code = report_error(report.error());
+      continue;
+    }
+    if (report.value().removed.empty()) continue;
+    std::printf("%s: removed %zu unused layers (%s)\n", name.c_str(), report.value().removed.size(),
+                core::format_bytes(static_cast<int64_t>(report.value().bytes_freed)).c_str());
+  }
   return exit_code;
 }
 
 int collect_garbage(const ImageOptions& o) {
   auto store = open_store(o);
   if (!store.is_ok()) return report_error(store.error());
+  const int layers_exit = collect_layers(store.value());
   auto report = store.value().gc();
   if (!report.is_ok()) return report_error(report.error());
   const auto& r = report.value();
@@ -116,7 +146,7 @@ int collect_garbage(const ImageOptions& o) {
               static_cast<unsigned long long>(r.blobs_kept),
               static_cast<unsigned long long>(r.ingest_files_removed),
               static_cast<unsigned long long>(r.temp_files_removed));
-  return kExitOk;
+  return layers_exit;
 }
 
 int check_store(const ImageOptions& o) {

@@ -20,7 +20,7 @@
 namespace layerfs {
 
 inline constexpr std::string_view kDefaultSnapshotter = "overlayfs";
-// Every name --snapshotter may take, the ones not written yet included.
+// Every name --snapshotter may take.
 inline const std::vector<std::string> kSnapshotterNames = {"overlayfs", "btrfs", "zfs", "copy"};
 
 core::Result<std::unique_ptr<Snapshotter>> open_snapshotter(const std::filesystem::path& store_root,

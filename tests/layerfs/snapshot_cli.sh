@@ -110,6 +110,24 @@ else
 fi
 expect 2 image mount base:1 "$work/mnt" --snapshotter nonsense
 
+# gc keeps the layer while an image names it or a mount uses it, and
+# removes it once neither does.
+expect 0 image gc
+[[ $(count committed) -eq 1 ]] || fail "gc removed the layer base:1 uses"
+expect 0 image mount base:1 "$work/mnt"
+expect 0 image rm base:1
+expect 0 image gc
+[[ $(count committed) -eq 1 ]] || fail "gc removed the layer under a mounted view"
+expect 0 image umount "$work/mnt"
+expect 0 image gc
+grep -q "^overlayfs: removed 1 unused layers" "$work/out" || fail "gc: $(cat "$work/out")"
+[[ $("$lxcri" snapshot ls --format json) == "[]" ]] || fail "gc left snapshots"
+
+# snapshot rm --chain: a layer and what it sits on, by hand.
+"$lxcri" image create --from-dir "$work/base" base:2 >/dev/null
+expect 0 image mount base:2 "$work/mnt"
+expect 0 image umount "$work/mnt"
+layer=$("$lxcri" snapshot ls --format json | python3 -c "import json,sys; print([s['key'] for s in json.load(sys.stdin) if s['kind'] == 'committed'][0])")
 expect 0 snapshot rm --chain "$layer"
 [[ $("$lxcri" snapshot ls --format json) == "[]" ]] || fail "rm left snapshots"
 echo "ok: lxcri image mount and lxcri snapshot"

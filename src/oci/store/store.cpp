@@ -45,6 +45,10 @@ core::Result<StoreLease> Store::lease() const {
   return StoreLease(*this, std::make_shared<const FileLock>(std::move(lock).value()));
 }
 
+core::Result<FileLock> Store::exclusive() const {
+  return FileLock::acquire(paths_->store_lock(), FileLock::Mode::kExclusive);
+}
+
 // The one way the store opens or sizes a blob: blobs/ and blobs/<alg> are
 // opened without following symlinks and the blob must be a regular file
 // (open_regular_at), so a link planted at a blob name is never served and a

@@ -26,6 +26,7 @@
 #include "oci/digest.h"
 #include "oci/json_reader.h"
 #include "oci/store/blob_writer.h"
+#include "oci/store/file_lock.h"
 #include "oci/store/gc.h"
 #include "oci/store/index_file.h"
 #include "oci/store/posix_file.h"
@@ -52,6 +53,11 @@ class Store {
 
   // Takes store.lock shared (blocking while gc runs) for adding content.
   core::Result<StoreLease> lease() const;
+  // Takes store.lock exclusive, as gc() does (waiting for every lease to end;
+  // new leases wait), for as long as the lock lives: for cleaning what lives
+  // beside the store and must not race an import (layerfs/layer_gc.h). Not
+  // while this thread holds a lease, nor around a call to gc().
+  core::Result<FileLock> exclusive() const;
 
   // Blobs. Errors: kNotFound for a missing blob, kInternal for I/O,
   // kFailedPrecondition when the name holds a symlink, FIFO, device or
