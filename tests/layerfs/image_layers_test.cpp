@@ -3,6 +3,10 @@
 // and a layer that fails (a wrong digest, a hostile entry) leaving nothing.
 #include "layerfs/image_layers.h"
 
+#include <sys/wait.h>
+
+#include <csignal>
+
 #include "image_layers_fixture.h"
 
 namespace layerfs::testing {
@@ -119,6 +123,59 @@ TEST_P(ImageLayersTest, AnExtractionWhoseProcessDiedIsCleanedUp) {
   EXPECT_FALSE(store_->stat("extract-" + suffix + "-sha256:half").is_ok());
   EXPECT_FALSE(std::filesystem::exists(dir));
   EXPECT_EQ(store_->walk().value().size(), 1u) << "only the image's layer";
+}
+
+// The real thing: a process SIGKILLed in the middle of a layer of 8000
+// files. The next commit (a new Snapshotter, as in a new process) finds the
+// dead process's extract snapshot, unmounts and removes it, and applies the
+// layer again; the base layer committed before is untouched.
+TEST_P(ImageLayersTest, AProcessKilledMidLayerLeavesAStoreTheNextCommitRepairs) {
+  std::vector<tar::Entry> files;
+  for (int i = 0; i < 8000; ++i)
+    files.push_back(tar::File("d/f" + std::to_string(i), "x"));
+  auto big = image({kBase, tar::make_tar(files)});
+  ASSERT_TRUE(commit_image_layers(*store_, *images_, image({kBase})));
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto result = commit_image_layers(*store_, *images_, big);
+    ::_exit(result ? 0 : 1);
+  }
+  // Until some of the layer is written: d/f100 in the child's extract mount.
+  bool midway = false;
+  for (int i = 0; i < 6000 && !midway; ++i) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(root_ / "mnt", ec)) {
+      midway = midway || (entry.path().filename().string().starts_with("extract-") &&
+                          std::filesystem::exists(entry.path() / "d/f100", ec));
+    }
+    if (!midway) ::usleep(5'000);
+  }
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(midway) << "the child never got into the layer";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child finished the layer before it was killed";
+
+  store_.reset();
+  auto reopened = open_store();
+  ASSERT_TRUE(reopened) << reopened.error().to_string();
+  store_ = std::move(reopened).value();
+  EXPECT_EQ(committed(), 1u) << "the base layer, and nothing half-applied, is committed";
+  auto again = commit_image_layers(*store_, *images_, big);
+  ASSERT_TRUE(again) << again.error().to_string();
+  EXPECT_EQ(again.value().layers_applied, 1u);
+  EXPECT_EQ(store_->walk().value().size(), 2u) << "the dead process's extract snapshot is gone";
+  EXPECT_EQ(store_->driver().stored_ids().value().size(), 2u);
+  EXPECT_EQ(mounts_under((root_ / "mnt").string()), std::vector<std::string>{});
+  auto mounts = store_->view("check", again.value().top);
+  ASSERT_TRUE(mounts);
+  auto dir = mount_point("check");
+  ASSERT_TRUE(mount_all(mounts.value(), dir).is_ok());
+  EXPECT_EQ(read_file(dir / "d/f7999"), "x");
+  EXPECT_EQ(read_file(dir / "etc/os"), "base");
+  EXPECT_TRUE(unmount(dir).is_ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, ImageLayersTest,
