@@ -59,7 +59,7 @@ std::string generated_id() {
 }
 
 // The annotations of a bundle generated from an image: the runtime owns it,
-// and its rootfs/ is a snapshot of the store's default snapshotter.
+// and its rootfs/ is a snapshot of the snapshotter asked for (or the default).
 std::map<std::string, std::string> bundle_annotations(const RuntimeOptions& o) {
   return {{lc::kOwnedBundleAnnotation, "true"},
           // Absolute, symlinks resolved: delete may run from anywhere.
@@ -67,7 +67,8 @@ std::map<std::string, std::string> bundle_annotations(const RuntimeOptions& o) {
            std::filesystem::weakly_canonical(
                std::filesystem::absolute(oci::store::default_store_root(o.store)))
                .string()},
-          {lc::kBundleSnapshotterAnnotation, std::string(layerfs::kDefaultSnapshotter)}};
+          {lc::kBundleSnapshotterAnnotation,
+           o.snapshotter.empty() ? std::string(layerfs::kDefaultSnapshotter) : o.snapshotter}};
 }
 
 void warn_to_stderr(const std::string& warning) {
@@ -91,6 +92,7 @@ core::Result<std::string> bundle_from_image(const RuntimeOptions& o, const std::
   std::vector<std::string> args = {program, "image", "bundle", "--hostname", id, "--snapshot"};
   if (!o.store.empty()) args.insert(args.end(), {"--store", o.store});
   if (!o.platform.empty()) args.insert(args.end(), {"--platform", o.platform});
+  if (!o.snapshotter.empty()) args.insert(args.end(), {"--snapshotter", o.snapshotter});
   args.insert(args.end(), {image_ref, dir, "--"});
   args.insert(args.end(), o.args.begin(), o.args.end());
   std::vector<char*> argv;

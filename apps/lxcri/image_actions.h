@@ -33,7 +33,8 @@ struct ImageOptions {
   std::string hostname = "lxcri";  // bundle --hostname
   std::string snapshotter = std::string(layerfs::kDefaultSnapshotter);  // --snapshotter
   bool snapshot = false;                                                // bundle --snapshot
-  std::vector<std::string> args;  // bundle: the program and its arguments
+  bool snapshotter_named = false;  // --snapshotter given: no fallback to a copy
+  std::vector<std::string> args;   // bundle: the program and its arguments
   oci::transport::CreateOptions create;
 };
 

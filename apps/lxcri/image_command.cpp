@@ -139,7 +139,10 @@ int ImageCommand::run() {
   if (o.rm_cmd->parsed()) return remove_images(o);
   if (o.gc_cmd->parsed()) return collect_garbage(o);
   if (o.check_cmd->parsed()) return check_store(o);
-  if (o.bundle_cmd->parsed()) return make_bundle(o);
+  if (o.bundle_cmd->parsed()) {
+    o.snapshotter_named = o.bundle_cmd->count("--snapshotter") > 0;
+    return make_bundle(o);
+  }
   if (o.mount_cmd->parsed()) return mount_image(o);
   if (o.umount_cmd->parsed()) return unmount_image(o);
   return unpack_image(o);

@@ -102,9 +102,11 @@ int make_bundle(const ImageOptions& o) {
     auto opened = layerfs::open_snapshotter(image->store.root(), o.snapshotter);
     if (opened.is_ok()) {
       snapshots = std::move(opened).value();
-    } else if (opened.error().code() == core::ErrorCode::kFailedPrecondition) {
-      // The store's filesystem cannot take this snapshotter (a store on
-      // overlayfs, inside a container, say): a plain copy still runs.
+    } else if (opened.error().code() == core::ErrorCode::kFailedPrecondition &&
+               !o.snapshotter_named) {
+      // The store's filesystem cannot take the default snapshotter (a store
+      // on overlayfs, inside a container, say): a plain copy still runs. A
+      // snapshotter the user named is theirs: its error stands.
       std::fprintf(stderr, "lxcri: warning: %s; unpacking a copy instead\n",
                    opened.error().to_string().c_str());
     } else {

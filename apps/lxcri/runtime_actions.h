@@ -42,6 +42,7 @@ struct RuntimeOptions {
   std::string name;   // run IMAGE --name
   std::string store;  // --store for images
   std::string platform;
+  std::string snapshotter;        // run/create with an image: --snapshotter (empty: the default)
   std::vector<std::string> args;  // run IMAGE -- ARGS, exec ARGS, ps options
   std::string target;             // run's first argument: a container id or an image
 

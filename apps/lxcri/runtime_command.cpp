@@ -1,5 +1,6 @@
 #include "runtime_command.h"
 
+#include "layerfs/open_snapshotter.h"
 #include "runtime_actions.h"
 
 namespace lxcri {
@@ -31,6 +32,13 @@ CLI::App* with_id(CLI::App* cmd, Options& o) {
   return cmd;
 }
 
+void add_snapshotter_option(CLI::App& cmd, Options& o) {
+  cmd.add_option("--snapshotter", o.snapshotter,
+                 "with an image: the rootfs snapshot's backend, overlayfs (the default; a copy "
+                 "where the store cannot mount it), btrfs, zfs or copy")
+      ->check(CLI::IsMember(layerfs::kSnapshotterNames));
+}
+
 }  // namespace
 
 RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Options>()) {
@@ -52,6 +60,7 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
   o.create_cmd->add_option("--image", o.image, "NAME:TAG: generate the bundle from a stored image");
   o.create_cmd->add_option("--store", o.store, "content store for --image");
   o.create_cmd->add_option("--platform", o.platform, "os/arch[/variant] for --image");
+  add_snapshotter_option(*o.create_cmd, o);
 
   o.start_cmd = with_id(app.add_subcommand("start", "start the process of a created container"), o);
   o.state_cmd = with_id(app.add_subcommand("state", "print a container's OCI state as JSON"), o);
@@ -75,6 +84,7 @@ RuntimeCommand::RuntimeCommand(CLI::App& app) : options_(std::make_unique<Option
   o.run_cmd->add_option("--name", o.name, "with an image: the container id (default: generated)");
   o.run_cmd->add_option("--store", o.store, "content store for an image");
   o.run_cmd->add_option("--platform", o.platform, "os/arch[/variant] for an image");
+  add_snapshotter_option(*o.run_cmd, o);
 
   o.exec_cmd = app.add_subcommand("exec", "run one more process in a running container");
   o.exec_cmd->add_option("ID", o.id, "container id")->required();

@@ -4,11 +4,11 @@
 //   lxcri [--root DIR] [--log FILE] [--log-format text|json] [--debug]
 //         [--systemd-cgroup] COMMAND
 //   create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] ID
-//   create --image NAME:TAG [--store DIR] [--pid-file F] ID
+//   create --image NAME:TAG [--store DIR] [--snapshotter S] [--pid-file F] ID
 //   start ID            state ID            delete [--force] ID
 //   kill [--all] ID [SIGNAL]                pause ID            resume ID
 //   run [--bundle DIR] [--detach] [--pid-file F] ID
-//   run NAME:TAG [--name ID] [--detach] [--store DIR] [-- ARGS...]
+//   run NAME:TAG [--name ID] [--detach] [--store DIR] [--snapshotter S] [-- ARGS...]
 //   list [--format table|json]   ps [--format table|json] ID   events [--stats] ID
 //   spec [--rootless] [--bundle DIR]   features
 //   exec [--process F] [--tty] [--detach] [--pid-file F] [--console-socket S]

@@ -79,6 +79,21 @@ rc=$?
 set -e
 [[ $rc -eq 5 ]] || fail "a bundle over an existing directory: exit $rc, expected 5"
 
+step "--snapshotter: the rootfs from another backend; one named is never swapped for a copy"
+L run --name copy1 --snapshotter copy test/app:1 -- 'echo from copy' >"$work/out"
+grep -qx "from copy" "$work/out" || fail "run --snapshotter copy: $(cat "$work/out")"
+"$lxcri" snapshot ls --snapshotter copy | grep -q "^committed" || fail "copy: no committed layer"
+"$lxcri" snapshot ls --snapshotter copy | grep -q "bundle:" && fail "copy: delete left the rootfs"
+L create --image test/app:1 --snapshotter copy copy2
+grep -q " $(state_field copy2 bundle)/rootfs .* - overlay " /proc/self/mountinfo &&
+  fail "--snapshotter copy gave an overlay rootfs"
+L delete --force copy2
+check_clean copy2
+expect_exit 1 run --snapshotter btrfs test/app:1
+expect_error "needs its store on a btrfs filesystem"
+expect_exit 2 run --snapshotter nonsense test/app:1
+expect_error "nonsense"
+
 step "errors: unknown image, unknown user, nothing to run"
 expect_exit 1 run test/missing:1
 expect_error "test/missing:1"
