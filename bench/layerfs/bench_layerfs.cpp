@@ -5,6 +5,14 @@
 //   BM_HundredContainers/<where>  100 containers from that image, prepared
 //                                 and mounted; disk_per_container is what the
 //                                 filesystem's used space grew by, per one.
+//   BM_FromScratch/<where>        the same rootfs from an image in the content
+//                                 store with nothing committed yet: its 5
+//                                 layers (1000 files) applied and committed
+//                                 (layerfs/image_layers.h), then the
+//                                 container's snapshot prepared and mounted.
+//   BM_PlainUnpack/<where>        what a container costs without snapshots:
+//                                 the image unpacked into a new directory
+//                                 (oci/unpack, `lxcri image unpack`).
 // <where>: 0 = overlayfs on a private tmpfs, 1 = overlayfs on the disk under
 // /var/tmp (ext4 on the CI machine, where fsync costs what it costs),
 // 2 = btrfs on a loop file in a private tmpfs (mkfs.btrfs), 3 = copy on a
@@ -17,11 +25,23 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <nlohmann/json.hpp>
+
+#include "layerfs/image_layers.h"
 #include "layerfs/mount.h"
 #include "layerfs/open_snapshotter.h"
+#include "oci/layers/image_resolver.h"
+#include "oci/media_types.h"
+#include "oci/store/ref.h"
+#include "oci/unpack/unpack_image.h"
 
 namespace {
 
@@ -138,6 +158,133 @@ BENCHMARK(BM_HundredContainers)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
+
+// A tar of 200 small files named f<layer>-<n>, as a layer blob.
+std::string layer_tar(int layer) {
+  std::string out;
+  struct archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  archive_write_set_bytes_in_last_block(a, 1);
+  archive_write_open(
+      a, &out, nullptr,
+      [](struct archive*, void* self, const void* buffer, size_t size) -> la_ssize_t {
+        static_cast<std::string*>(self)->append(static_cast<const char*>(buffer), size);
+        return static_cast<la_ssize_t>(size);
+      },
+      nullptr);
+  for (int f = 0; f < 200; ++f) {
+    const std::string data = "data " + std::to_string(f);
+    struct archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry,
+                               ("f" + std::to_string(layer) + "-" + std::to_string(f)).c_str());
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(data.size()));
+    archive_write_header(a, entry);
+    archive_write_data(a, data.data(), data.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+// An image store under `dir` holding bench:5, the 5 layers of Store above as
+// an OCI image (uncompressed layers).
+struct ImageStore {
+  std::optional<oci::store::Store> store;
+  std::optional<oci::layers::ResolvedImage> image;
+
+  explicit ImageStore(const fs::path& dir) {
+    auto opened = oci::store::Store::open(dir);
+    if (!opened) return;
+    store.emplace(std::move(opened).value());
+    auto lease = store->lease().value();
+    nlohmann::json diff_ids = nlohmann::json::array(), layers = nlohmann::json::array();
+    for (int l = 0; l < 5; ++l) {
+      const std::string tar = layer_tar(l);
+      const oci::Digest digest = lease.put_blob(tar).value();
+      diff_ids.push_back(digest.str());
+      layers.push_back({{"mediaType", oci::media_type::kOciLayerTar},
+                        {"digest", digest.str()},
+                        {"size", tar.size()}});
+    }
+    const std::string config =
+        nlohmann::json{{"architecture", oci::host_platform().architecture},
+                       {"os", "linux"},
+                       {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}}
+            .dump();
+    const oci::Digest config_digest = lease.put_blob(config).value();
+    const std::string manifest = nlohmann::json{
+        {"schemaVersion", 2},
+        {"mediaType", oci::media_type::kOciManifest},
+        {"config",
+         {{"mediaType", oci::media_type::kOciConfig},
+          {"digest", config_digest.str()},
+          {"size", config.size()}}},
+        {"layers", layers}}.dump();
+    oci::Descriptor root;
+    root.media_type = std::string(oci::media_type::kOciManifest);
+    root.digest = lease.put_blob(manifest).value();
+    root.size = static_cast<std::int64_t>(manifest.size());
+    if (!lease.set_ref(oci::store::parse_ref("bench:5").value(), root)) return;
+    auto resolved = oci::layers::resolve_image(*store, root, oci::host_platform(), nullptr);
+    if (resolved) image.emplace(std::move(resolved).value());
+  }
+};
+
+void BM_FromScratch(benchmark::State& state) {
+  if (::geteuid() != 0) return state.SkipWithError("needs root (mounts)");
+  Store store(static_cast<int>(state.range(0)));
+  if (!store.snapshots) return state.SkipWithError("cannot make the store");
+  ImageStore images(store.base / "images");
+  if (!images.image) return state.SkipWithError("cannot make the image");
+  fs::path dir = store.base / "rootfs";
+  fs::create_directories(dir);
+  int n = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const fs::path root = store.root / ("scratch-" + std::to_string(n++));
+    auto snapshots = layerfs::open_snapshotter_at(root, kDriver[state.range(0)]);
+    if (!snapshots) return state.SkipWithError(snapshots.error().to_string().c_str());
+    auto lease = images.store->lease().value();
+    state.ResumeTiming();
+    auto layers = layerfs::commit_image_layers(*snapshots.value(), *images.store, *images.image);
+    if (!layers) return state.SkipWithError(layers.error().to_string().c_str());
+    auto mounts = snapshots.value()->prepare("c", layers.value().top);
+    if (!mounts) return state.SkipWithError(mounts.error().to_string().c_str());
+    if (auto s = layerfs::mount_all(mounts.value(), dir); !s.is_ok()) {
+      return state.SkipWithError(s.to_string().c_str());
+    }
+    state.PauseTiming();
+    (void)layerfs::unmount(dir);
+    (void)snapshots.value()->remove_chain("c");
+    snapshots.value().reset();
+    fs::remove_all(root);
+    state.ResumeTiming();
+  }
+  state.SetLabel(kWhere[state.range(0)]);
+}
+BENCHMARK(BM_FromScratch)->DenseRange(0, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_PlainUnpack(benchmark::State& state) {
+  Store store(static_cast<int>(state.range(0)));
+  if (!store.snapshots) return state.SkipWithError("cannot make the store");
+  ImageStore images(store.base / "images");
+  if (!images.image) return state.SkipWithError("cannot make the image");
+  int n = 0;
+  for (auto _ : state) {
+    const fs::path dir = store.root / ("unpacked-" + std::to_string(n++));
+    auto unpacked = oci::unpack::unpack_image(*images.store, *images.image, dir);
+    if (!unpacked) return state.SkipWithError(unpacked.error().to_string().c_str());
+    state.PauseTiming();
+    fs::remove_all(dir);
+    state.ResumeTiming();
+  }
+  const char* const kFilesystem[] = {"tmpfs", "/var/tmp", "btrfs, loop file"};
+  state.SetLabel(kFilesystem[state.range(0)]);
+}
+BENCHMARK(BM_PlainUnpack)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
