@@ -165,14 +165,14 @@ std::string layer_tar(const fs::path& scratch, int layer) {
   for (int f = 0; f < 200; ++f)
     std::ofstream(dir / ("f" + std::to_string(layer) + "-" + std::to_string(f))) << "data " << f;
   std::string out;
-  if (FILE* tar = ::popen(("tar -C " + dir.string() + " -cf - .").c_str(), "r")) {
-    char buffer[65536];
-    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, tar)) > 0;)
-      out.append(buffer, n);
-    ::pclose(tar);
-  }
+  FILE* tar = ::popen(("tar -C " + dir.string() + " -cf - .").c_str(), "r");
+  if (tar == nullptr) return "";
+  char buffer[65536];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, tar)) > 0;)
+    out.append(buffer, n);
+  const int status = ::pclose(tar);
   fs::remove_all(dir);
-  return out;
+  return status == 0 ? out : "";  // "" makes the image, and the benchmark, fail
 }
 
 // An image store under `dir` holding bench:5, the 5 layers of Store above as
@@ -189,6 +189,7 @@ struct ImageStore {
     nlohmann::json diff_ids = nlohmann::json::array(), layers = nlohmann::json::array();
     for (int l = 0; l < 5; ++l) {
       const std::string tar = layer_tar(dir.parent_path(), l);
+      if (tar.empty()) return;
       const oci::Digest digest = lease.put_blob(tar).value();
       diff_ids.push_back(digest.str());
       layers.push_back({{"mediaType", oci::media_type::kOciLayerTar},

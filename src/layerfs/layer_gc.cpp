@@ -41,7 +41,15 @@ core::Result<LayerGcReport> remove_unused_layers(Snapshotter& snapshots,
     const std::string key = std::move(ready.back());
     ready.pop_back();
     auto usage = snapshots.usage(key);
-    if (auto s = snapshots.remove(key); !s) return s.error();
+    if (auto s = snapshots.remove(key); !s) {
+      // Built on or removed meanwhile by a `lxcri snapshot` command (which
+      // takes no lease): not this pass's to remove.
+      const core::ErrorCode code = s.error().code();
+      if (code == core::ErrorCode::kFailedPrecondition || code == core::ErrorCode::kNotFound) {
+        continue;
+      }
+      return s.error();
+    }
     report.removed.push_back(key);
     if (usage) report.bytes_freed += usage.value().bytes;
     const std::string& parent = by_key.at(key).parent;

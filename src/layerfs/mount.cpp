@@ -237,12 +237,15 @@ bool is_mount_of(const Mount& m, const std::filesystem::path& target) {
   std::optional<MountedAt> now = mounted_at(target);
   if (!now) return false;
   if (m.type == "bind") {
-    // The directory seen at `target` is the source itself. (mountinfo's root
-    // would not do: a bind of a ZFS dataset's own mount shows "/".)
+    if (now->fstype == "overlay") return false;
+    // The directory seen at `target` is the source itself: mountinfo's root
+    // alone would not do, a bind of a ZFS dataset's own mount shows "/".
+    // Where either cannot be stat'ed (a FUSE daemon gone), the root it is.
     struct stat seen, source;
-    return now->fstype != "overlay" && ::stat(target.c_str(), &seen) == 0 &&
-           ::stat(m.source.c_str(), &source) == 0 && seen.st_dev == source.st_dev &&
-           seen.st_ino == source.st_ino;
+    if (::stat(target.c_str(), &seen) == 0 && ::stat(m.source.c_str(), &source) == 0) {
+      return seen.st_dev == source.st_dev && seen.st_ino == source.st_ino;
+    }
+    return ends_with_path(m.source, now->root);
   }
   if (m.type != "overlay" || now->fstype != "overlay") return false;
   std::string options;

@@ -28,9 +28,13 @@ bool is_busy(const core::Error& e) {
   return e.message().find("dataset is busy") != std::string::npos;
 }
 
-// Whether `name` is a dataset (or snapshot) that exists.
-bool exists(const std::string& name) {
-  return run_command({"zfs", "list", "-H", "-o", "name", name}).is_ok();
+// Whether `name` is a dataset (or snapshot) that exists; an error when zfs
+// cannot say (its daemon restarting, say), which must not read as "gone".
+core::Result<bool> exists(const std::string& name) {
+  auto listed = run_command({"zfs", "list", "-H", "-o", "name", name});
+  if (listed) return true;
+  if (listed.error().message().find("does not exist") != std::string::npos) return false;
+  return zfs_error(listed.error(), name);
 }
 
 // `zfs destroy -r`. A dataset is "busy" while its mount is in use, and for a
@@ -49,7 +53,10 @@ core::Result<std::string> destroy(const std::string& dataset) {
 // org.lxcri:root naming the directory; an existing one must name ours.
 core::Result<std::string> store_dataset(const std::string& parent,
                                         const std::filesystem::path& snapshots) {
-  const std::string path = snapshots.string();
+  // Canonical, so that --store ./s and a symlinked root name one store.
+  std::error_code ec;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(snapshots, ec);
+  const std::string path = ec ? snapshots.string() : canonical.string();
   const std::string dataset =
       parent + "/store-" + std::string(oci::Digest::sha256_of(path).encoded().substr(0, 16));
   auto owner = run_command({"zfs", "get", "-H", "-o", "value", kRootProperty, dataset});
@@ -57,7 +64,9 @@ core::Result<std::string> store_dataset(const std::string& parent,
     auto made = run_command({"zfs", "create", "-o", "mountpoint=none", "-o", "canmount=off", "-o",
                              std::string(kRootProperty) + "=" + path, dataset});
     if (made) return dataset;
-    if (!exists(dataset)) return zfs_error(made.error(), dataset);
+    if (auto there = exists(dataset); !there || !there.value()) {
+      return zfs_error(made.error(), dataset);
+    }
     // Another process made it meanwhile: check it as below.
     owner = run_command({"zfs", "get", "-H", "-o", "value", kRootProperty, dataset});
     if (!owner) return zfs_error(owner.error(), dataset);
@@ -136,7 +145,9 @@ core::Result<std::vector<Mount>> ZfsDriver::mounts(const std::string& id,
 core::Status ZfsDriver::commit(const std::string& id) {
   const std::string dataset = dataset_of(id);
   const std::string snapshot = dataset + kLayerSnapshot;
-  if (!exists(snapshot)) {  // a commit repeated after a crash has it already
+  auto taken = exists(snapshot);  // a commit repeated after a crash has it already
+  if (!taken) return taken.error();
+  if (!taken.value()) {
     if (auto s = run_command({"zfs", "snapshot", snapshot}); !s) {
       return zfs_error(s.error(), snapshot);
     }
@@ -149,7 +160,9 @@ core::Status ZfsDriver::commit(const std::string& id) {
 
 core::Status ZfsDriver::remove(const std::string& id) {
   const std::string dataset = dataset_of(id);
-  if (!exists(dataset)) {
+  auto there = exists(dataset);
+  if (!there) return there.error();
+  if (!there.value()) {
     // No dataset: at most the mount point directory a failed create left,
     // and whatever was written into it while nothing was mounted there.
     // Something mounted there means the dataset is there after all.

@@ -107,6 +107,25 @@ TEST_P(LayerGcTest, AStoreThatCannotSayWhatItUsesLosesNothing) {
   EXPECT_EQ(committed(), 3u) << "one:1's layer stays until gc can see every image";
 }
 
+// An index may name platforms the store never got (a pull or import takes
+// one): they use no layers, and gc still works.
+TEST_P(LayerGcTest, PlatformsAnIndexNamesButTheStoreLacksAreNotAnError) {
+  auto amd64 = img::put_image(*lease_, img::spec({kSharedBase, kAmd64Only})).manifest;
+  auto arm64 = img::put_image(*lease_, img::spec({kSharedBase, kArm64Only}).arch("arm64")).manifest;
+  auto multi =
+      img::put_index(*lease_, {{amd64, "linux", "amd64", ""}, {arm64, "linux", "arm64", ""}});
+  ASSERT_TRUE(lease_->set_ref(ref("multi:1"), multi));
+  commit(multi, "amd64");
+  auto one = img::put_image(*lease_, img::spec({kSharedBase, kOnlyOne})).manifest;
+  ASSERT_TRUE(lease_->set_ref(ref("one:1"), one));
+  commit(one, "amd64");
+  ASSERT_TRUE(images_->remove_ref(ref("one:1")));
+  std::filesystem::remove(img::blob_path(*images_, arm64.digest));
+
+  EXPECT_EQ(gc(), std::vector<std::string>{chain({kSharedBase, kOnlyOne})});
+  EXPECT_EQ(committed(), 2u) << "multi:1's amd64 layers stay";
+}
+
 INSTANTIATE_TEST_SUITE_P(Drivers, LayerGcTest,
                          ::testing::Values("overlayfs", "btrfs", "copy", "zfs"),
                          [](const auto& info) { return info.param; });

@@ -12,12 +12,17 @@ lxcri=${LXCRI:?set LXCRI to the lxcri binary}
 work=$(mktemp -d /tmp/lxcri-snapshot-cli.XXXXXX)
 mount -t tmpfs tmpfs "$work"
 cleanup() {
+  # The views first (binds of the datasets' mounts), then the datasets with
+  # their own mounts, then whatever else is left.
+  for m in $(awk -v w="$work/mnt" '$5 ~ "^"w {print $5}' /proc/self/mountinfo | sort -r); do
+    umount "$m" || true
+  done
+  [[ -z ${zfs_dataset:-} ]] || zfs destroy -r "$zfs_dataset" || true
   for m in $(awk -v w="$work" '$5 ~ "^"w"/" {print $5}' /proc/self/mountinfo | sort -r); do
     umount -l "$m"
   done
   umount -l "$work"
   rmdir "$work"
-  [[ -z ${zfs_dataset:-} ]] || zfs destroy -r "$zfs_dataset"
 }
 trap cleanup EXIT
 export LXCRI_STORE=$work/store

@@ -31,6 +31,9 @@ core::Status add_root(const store::Store& store, const Descriptor& root,
     work.pop_back();
     if (!seen.insert(descriptor.digest.str()).second) continue;
     auto document = load_document(store, descriptor);
+    // An index may name platforms that were not pulled or imported: those
+    // have no layers here. A missing root or config is an error.
+    if (!document && depth > 0 && document.error().code() == core::ErrorCode::kNotFound) continue;
     if (!document) return document.error();
     const DocumentValue& value = document.value().value;
     const std::vector<Descriptor>* entries = nullptr;

@@ -7,7 +7,8 @@
 // indexes, each document once, at most kMaxIndexDepth deep), so a layer
 // unpacked for another platform's variant is in use as long as that variant
 // is in the store. Manifests whose config is not an image config (artifacts)
-// have no layers to unpack and add nothing.
+// have no layers to unpack and add nothing, and so do the manifests an index
+// names that are not in the store (platforms not pulled).
 //
 // Errors: the first document of any ref that cannot be read or parsed, named
 // with the ref, since a caller deleting what is not in use must not guess.

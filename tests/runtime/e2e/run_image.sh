@@ -85,6 +85,8 @@ grep -qx "from copy" "$work/out" || fail "run --snapshotter copy: $(cat "$work/o
 "$lxcri" snapshot ls --snapshotter copy | grep -q "^committed" || fail "copy: no committed layer"
 "$lxcri" snapshot ls --snapshotter copy | grep -q "bundle:" && fail "copy: delete left the rootfs"
 L create --image test/app:1 --snapshotter copy copy2
+"$lxcri" snapshot ls --snapshotter copy | grep -q "^active .* bundle:$(state_field copy2 bundle) " ||
+  fail "no active copy snapshot for copy2: $("$lxcri" snapshot ls --snapshotter copy)"
 grep -q " $(state_field copy2 bundle)/rootfs .* - overlay " /proc/self/mountinfo &&
   fail "--snapshotter copy gave an overlay rootfs"
 L delete --force copy2
