@@ -36,9 +36,17 @@ struct ImageOptions {
   bool snapshotter_named = false;  // --snapshotter given: no fallback to a copy
   std::vector<std::string> args;   // bundle: the program and its arguments
   oci::transport::CreateOptions create;
+  // pull
+  std::string creds;        // --creds USER:PASS
+  std::string authfile;     // --authfile (default: podman's and docker's files)
+  bool tls_verify = true;   // --tls-verify
+  std::string cert_dir;     // --cert-dir
+  bool plain_http = false;  // --plain-http (always so for a registry on loopback)
+  bool quiet = false;       // --quiet
 };
 
-// Moving images in and out: image_transfer.cpp.
+// Moving images in and out: image_transfer.cpp; from registries: image_pull.cpp.
+int pull_image(const ImageOptions& o);
 int import_image(const ImageOptions& o);
 int export_image(const ImageOptions& o);
 int create_image(ImageOptions& o);

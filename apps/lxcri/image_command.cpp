@@ -6,6 +6,7 @@
 namespace lxcri {
 
 struct ImageCommand::Options : ImageOptions {
+  CLI::App* pull_cmd = nullptr;
   CLI::App* import_cmd = nullptr;
   CLI::App* export_cmd = nullptr;
   CLI::App* create_cmd = nullptr;
@@ -41,6 +42,22 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   Options& o = *options_;
   image_ = app.add_subcommand("image", "manage OCI images in the content store");
   image_->require_subcommand(1);
+
+  o.pull_cmd = image_->add_subcommand("pull", "copy an image from a registry into the store");
+  o.pull_cmd->add_option("SRC", o.source, "[docker://]REGISTRY/REPO[:TAG|@DIGEST]")->required();
+  o.pull_cmd->add_option("NAME:TAG", o.ref, "the ref to give it (default: REPO:TAG)");
+  o.pull_cmd->add_option("--creds", o.creds, "USER:PASSWORD for the registry");
+  o.pull_cmd->add_option("--authfile", o.authfile,
+                         "auth file (default: $REGISTRY_AUTH_FILE, "
+                         "$XDG_RUNTIME_DIR/containers/auth.json, ~/.docker/config.json)");
+  o.pull_cmd->add_option("--tls-verify", o.tls_verify, "verify the registry's TLS certificate")
+      ->default_str("true");
+  o.pull_cmd->add_option("--cert-dir", o.cert_dir, "CA certificates for a private registry");
+  o.pull_cmd->add_flag("--plain-http", o.plain_http,
+                       "HTTP instead of HTTPS (always so for a registry on this machine)");
+  o.pull_cmd->add_option("--jobs", o.jobs, "blobs downloaded at once (default 4)")
+      ->check(CLI::Range(1u, 64u));
+  o.pull_cmd->add_flag("-q,--quiet", o.quiet, "print nothing on success");
 
   o.import_cmd = image_->add_subcommand("import", "copy an image into the store");
   o.import_cmd
@@ -118,7 +135,7 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
     add_store_option(*cmd, o);
   }
   for (CLI::App* cmd :
-       {o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd, o.bundle_cmd, o.mount_cmd})
+       {o.pull_cmd, o.create_cmd, o.ls_cmd, o.inspect_cmd, o.unpack_cmd, o.bundle_cmd, o.mount_cmd})
     add_platform_option(*cmd, o);
 }
 
@@ -130,6 +147,7 @@ bool ImageCommand::parsed() const {
 
 int ImageCommand::run() {
   Options& o = *options_;
+  if (o.pull_cmd->parsed()) return pull_image(o);
   if (o.import_cmd->parsed()) return import_image(o);
   if (o.export_cmd->parsed()) return export_image(o);
   if (o.create_cmd->parsed()) return create_image(o);

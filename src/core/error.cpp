@@ -24,6 +24,10 @@ const char* error_code_name(ErrorCode code) {
       return "timeout";
     case ErrorCode::kInternal:
       return "internal";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
   }
   return "unknown";
 }

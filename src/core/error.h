@@ -31,6 +31,8 @@ enum class ErrorCode {
   kTaskFailed,          // a user task reported an error or threw
   kTimeout,             // something took longer than it was allowed
   kInternal,            // a broken invariant inside the project: a bug
+  kUnavailable,         // a remote service could not be reached or failed (may pass)
+  kPermissionDenied,    // credentials were missing or refused
 };
 
 // The stable lower-case name of a code, e.g. "not_found".

@@ -1,5 +1,6 @@
 #include "oci/base64.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace oci {
@@ -37,6 +38,22 @@ std::optional<std::string> decode_base64(std::string_view text) {
     if ((pad == 2 && (bits & 0xffff) != 0) || (pad == 1 && (bits & 0xff) != 0)) {
       return std::nullopt;
     }
+  }
+  return out;
+}
+
+std::string encode_base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = 0;
+    for (std::size_t j = 0; j < 3; ++j)
+      group = group << 8 | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
+    for (std::size_t j = 0; j < 4; ++j)
+      out.push_back(j <= n ? kAlphabet[(group >> (18 - 6 * j)) & 63] : '=');
   }
   return out;
 }

@@ -14,5 +14,7 @@ namespace oci {
 
 // The decoded bytes, or nullopt when `text` is not canonical base64.
 std::optional<std::string> decode_base64(std::string_view text);
+// Canonical base64 (with padding) of `bytes`.
+std::string encode_base64(std::string_view bytes);
 
 }  // namespace oci

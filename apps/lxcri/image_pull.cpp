@@ -1,0 +1,82 @@
+// `lxcri image pull [docker://]REGISTRY/REPO[:TAG|@DIGEST] [NAME:TAG]`.
+#include <cstdio>
+
+#include "exit_codes.h"
+#include "image_actions.h"
+#include "oci/registry/pull.h"
+
+namespace lxcri {
+namespace {
+
+// --creds, else --authfile, else the first default auth file that has some.
+core::Result<std::optional<oci::registry::Credentials>> credentials_for(
+    const ImageOptions& o, const std::string& registry) {
+  if (!o.creds.empty()) {
+    auto parsed = oci::registry::parse_credentials(o.creds);
+    if (!parsed) return parsed.error();
+    return std::optional<oci::registry::Credentials>(std::move(parsed).value());
+  }
+  std::vector<std::filesystem::path> files;
+  if (!o.authfile.empty()) {
+    files.emplace_back(o.authfile);
+  } else {
+    files = oci::registry::default_auth_files();
+  }
+  for (const auto& file : files) {
+    auto found = oci::registry::credentials_from_auth_file(file, registry);
+    if (!found) return found.error();
+    if (found.value()) return found;
+  }
+  return std::optional<oci::registry::Credentials>();
+}
+
+}  // namespace
+
+int pull_image(const ImageOptions& o) {
+  auto from = oci::registry::parse_registry_ref(o.source);
+  if (!from) return report_usage(from.error());
+  std::string as_text = o.ref;
+  if (as_text.empty()) {
+    if (from.value().tag.empty()) {
+      return report_usage(core::Error(core::ErrorCode::kInvalidArgument,
+                                      "a pull by digest needs NAME:TAG to store it under"));
+    }
+    as_text = from.value().repository + ":" + from.value().tag;
+  }
+  auto as = oci::store::parse_ref(as_text);
+  if (!as) return report_usage(as.error());
+  auto platform = wanted_platform(o);
+  if (!platform) return report_usage(platform.error());
+  auto credentials = credentials_for(o, from.value().registry);
+  if (!credentials) return report_usage(credentials.error());
+
+  oci::registry::RegistryOptions options;
+  options.http.tls_verify = o.tls_verify;
+  options.http.cert_dir = o.cert_dir;
+  options.credentials = credentials.value();
+  options.plain_http = o.plain_http || oci::registry::is_loopback_registry(from.value().registry);
+  oci::registry::RegistryClient client(from.value().api_host(), options);
+
+  auto store = open_store(o);
+  if (!store) return report_error(store.error());
+  auto lease = store.value().lease();
+  if (!lease) return report_error(lease.error());
+  ProgressBar bar;
+  oci::registry::PullOptions pull;
+  pull.platform = platform.value();
+  if (o.jobs > 0) pull.parallel = o.jobs;
+  if (!o.quiet) pull.progress = progress_to(bar);
+  auto result = oci::registry::pull_image(client, from.value(), lease.value(), as.value(), pull);
+  bar.finish();
+  if (!result) return report_error(result.error());
+  const auto& r = result.value();
+  if (!o.quiet) {
+    std::printf("%s %s (%llu blobs fetched, %llu already present, %s)\n", as.value().str().c_str(),
+                r.root.digest.str().c_str(), static_cast<unsigned long long>(r.blobs_fetched),
+                static_cast<unsigned long long>(r.blobs_present),
+                core::format_bytes(static_cast<int64_t>(r.bytes_fetched)).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace lxcri

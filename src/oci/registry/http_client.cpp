@@ -1,0 +1,141 @@
+#include "oci/registry/http_client.h"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace oci::registry {
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Transfer {
+  const HttpRequest* request = nullptr;
+  HttpResponse response;
+  std::optional<core::Error> sink_error;  // what stopped the transfer
+  bool too_big = false;
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\r' || s.back() == '\n' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    // A new response (after a redirect or a 100 Continue): its headers only.
+    t->response.headers.clear();
+    const std::size_t space = line.find(' ');
+    if (space != std::string_view::npos) t->response.status = std::atol(line.data() + space + 1);
+    return size * count;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    t->response.headers[lower(trim(line.substr(0, colon)))] =
+        std::string(trim(line.substr(colon + 1)));
+  }
+  return size * count;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::string_view chunk(data, size * count);
+  const long status = t->response.status;
+  if (t->request->sink && status >= 200 && status < 300) {
+    if (t->request->stream_status != 0 && status != t->request->stream_status) {
+      t->sink_error = core::Error(core::ErrorCode::kFailedPrecondition,
+                                  "HTTP " + std::to_string(status) + " where " +
+                                      std::to_string(t->request->stream_status) + " was expected");
+      return 0;
+    }
+    if (auto s = t->request->sink(chunk); !s) {
+      t->sink_error = s.error();
+      return 0;  // stops the transfer
+    }
+    return chunk.size();
+  }
+  if (t->response.body.size() + chunk.size() > t->request->max_body) {
+    t->too_big = true;
+    return 0;
+  }
+  t->response.body.append(chunk);
+  return chunk.size();
+}
+
+}  // namespace
+
+std::string HttpResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOptions& options) {
+  global_init();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return core::Error(core::ErrorCode::kInternal, "curl_easy_init failed");
+  CURL* h = curl.get();
+  Transfer t;
+  t.request = &request;
+  struct curl_slist* headers = nullptr;
+  for (const std::string& header : request.headers)
+    headers = curl_slist_append(headers, header.c_str());
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
+                                                                          curl_slist_free_all);
+  char error[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_seconds);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.tls_verify ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.tls_verify ? 2L : 0L);
+  if (!options.cert_dir.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options.cert_dir.c_str());
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  const CURLcode rc = curl_easy_perform(h);
+  if (t.sink_error) return *t.sink_error;
+  if (t.too_big) {
+    return core::Error(
+        core::ErrorCode::kCapacityExceeded,
+        request.url + ": response larger than " + std::to_string(request.max_body) + " bytes");
+  }
+  if (rc != CURLE_OK) {
+    return core::Error(
+        core::ErrorCode::kUnavailable,
+        request.url + ": " + std::string(error[0] != '\0' ? error : curl_easy_strerror(rc)));
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  t.response.status = status;
+  return std::move(t.response);
+}
+
+}  // namespace oci::registry

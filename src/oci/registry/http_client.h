@@ -1,0 +1,59 @@
+// oci/registry/http_client.h: one HTTP request through libcurl, the way the
+// registry client needs it.
+//
+// A response body goes to memory (refused past `max_body` bytes: a registry
+// must not make us hold a "manifest" of gigabytes) or, for 2xx responses
+// with a `sink`, is streamed to it chunk by chunk (blobs). Headers are kept
+// by lower-case name, from the last response when redirects were followed
+// (up to 5; libcurl drops an Authorization header on a redirect to another
+// host, so blob storage never sees our token). A server that stalls (under
+// 1 byte/s for `stall_seconds`) or cannot be reached within
+// `connect_timeout_seconds` fails the request, as does TLS that does not
+// verify unless `tls_verify` is off. Transport failures are kUnavailable
+// with the URL and libcurl's words; HTTP statuses are the caller's to judge.
+// Thread-safe: each call uses its own handle.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace oci::registry {
+
+struct HttpOptions {
+  bool tls_verify = true;
+  std::string cert_dir;  // extra CA certificates (*.crt), as containers' certs.d
+  long connect_timeout_seconds = 15;
+  long stall_seconds = 30;
+};
+
+struct HttpRequest {
+  std::string method = "GET";  // GET or HEAD
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::size_t max_body = 4 << 20;    // in-memory bodies (and error bodies) past this fail
+  // For 2xx responses: each chunk of the body; an error stops the transfer
+  // and is the request's result.
+  std::function<core::Status(std::string_view)> sink;
+  // When set, only a response with this status streams to the sink: any
+  // other 2xx stops before a byte reaches it (kFailedPrecondition naming
+  // both), so a 200 with a whole blob never lands after the bytes a 206 for
+  // a Range request would have continued.
+  long stream_status = 0;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;                            // unless streamed to the sink
+  std::string header(const std::string& lower_name) const;
+};
+
+core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOptions& options);
+
+}  // namespace oci::registry

@@ -1,0 +1,244 @@
+#include "oci/registry/registry_client.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/base64.h"
+#include "oci/media_types.h"
+
+namespace oci::registry {
+namespace {
+
+const std::string kManifestAccept = "Accept: " + std::string(media_type::kOciIndex) + ", " +
+                                    std::string(media_type::kOciManifest) + ", " +
+                                    std::string(media_type::kDockerManifestList) + ", " +
+                                    std::string(media_type::kDockerManifest);
+
+bool retryable(long status) {
+  return status == 429 || status >= 500;
+}
+
+std::string pull_scope(const std::string& repository) {
+  return "repository:" + repository + ":pull";
+}
+
+// "%XX" for what may not stand in a query value.
+std::string url_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+std::chrono::milliseconds delay_for(const HttpResponse* response,
+                                    std::chrono::milliseconds backoff) {
+  if (response != nullptr) {
+    const std::string after = response->header("retry-after");
+    if (!after.empty() && std::all_of(after.begin(), after.end(), ::isdigit)) {
+      return std::chrono::seconds(std::min(10L, std::atol(after.c_str())));
+    }
+  }
+  return backoff;
+}
+
+}  // namespace
+
+core::Error registry_error(const HttpResponse& response, const std::string& what) {
+  std::string detail;
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (!json.is_discarded() && json.is_object() && json.contains("errors") &&
+      json["errors"].is_array()) {
+    for (const auto& e : json["errors"]) {
+      if (!e.is_object()) continue;
+      if (!detail.empty()) detail += "; ";
+      if (e.contains("code") && e["code"].is_string()) detail += e["code"].get<std::string>();
+      if (e.contains("message") && e["message"].is_string()) {
+        detail += ": " + e["message"].get<std::string>();
+      }
+    }
+  }
+  const long status = response.status;
+  const core::ErrorCode code = status == 401 || status == 403 ? core::ErrorCode::kPermissionDenied
+                               : status == 404                ? core::ErrorCode::kNotFound
+                                                              : core::ErrorCode::kUnavailable;
+  return core::Error(code, what + ": HTTP " + std::to_string(status) +
+                               (detail.empty() ? "" : " (" + detail + ")"));
+}
+
+RegistryClient::RegistryClient(std::string host, RegistryOptions options)
+    : host_(std::move(host)),
+      base_url_((options.plain_http ? "http://" : "https://") + host_),
+      options_(std::move(options)) {}
+
+std::string RegistryClient::authorization_for(const std::string& scope) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = authorization_.find(scope);
+  return it == authorization_.end() ? std::string() : it->second;
+}
+
+core::Status RegistryClient::authorize(const Challenge& challenge, const std::string& scope) {
+  std::string basic;
+  if (options_.credentials) {
+    basic = "Basic " +
+            encode_base64(options_.credentials->username + ":" + options_.credentials->password);
+  }
+  std::string value;
+  if (challenge.scheme == "basic") {
+    if (basic.empty()) {
+      return core::Error(core::ErrorCode::kPermissionDenied,
+                         "the registry " + host_ + " wants a user and password (--creds)");
+    }
+    value = basic;
+  } else if (challenge.scheme == "bearer") {
+    auto param = [&](const char* name) {
+      auto it = challenge.params.find(name);
+      return it == challenge.params.end() ? std::string() : it->second;
+    };
+    std::string url = param("realm");
+    url += url.find('?') == std::string::npos ? "?" : "&";
+    if (!param("service").empty()) url += "service=" + url_encode(param("service")) + "&";
+    url += "scope=" + url_encode(scope.empty() ? param("scope") : scope);
+    HttpRequest token_request;
+    token_request.url = url;
+    token_request.max_body = 1 << 20;
+    if (!basic.empty()) token_request.headers.push_back("Authorization: " + basic);
+    auto response = http_request(token_request, options_.http);
+    if (!response) {
+      return core::Error(response.error().code(), "token service: " + response.error().message(),
+                         response.error().context());
+    }
+    if (response.value().status != 200) {
+      return registry_error(response.value(), "token service " + param("realm"));
+    }
+    auto json = nlohmann::json::parse(response.value().body, nullptr, false);
+    std::string token;
+    if (!json.is_discarded() && json.is_object()) {
+      for (const char* key : {"token", "access_token"}) {
+        if (json.contains(key) && json[key].is_string()) token = json[key].get<std::string>();
+        if (!token.empty()) break;
+      }
+    }
+    if (token.empty()) {
+      return core::Error(core::ErrorCode::kUnavailable,
+                         "token service " + param("realm") + " answered without a token");
+    }
+    value = "Bearer " + token;
+  } else {
+    return core::Error(core::ErrorCode::kUnavailable,
+                       "the registry " + host_ + " asks for \"" + challenge.scheme +
+                           "\" authentication, which lxcri does not speak");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  authorization_[scope] = value;
+  return {};
+}
+
+core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope) {
+  const std::vector<std::string> base_headers = request.headers;
+  bool authorized_now = false;
+  std::chrono::milliseconds backoff = options_.backoff;
+  for (int attempt = 1;; ++attempt) {
+    request.headers = base_headers;
+    if (std::string auth = authorization_for(scope); !auth.empty()) {
+      request.headers.push_back("Authorization: " + auth);
+    }
+    auto response = http_request(request, options_.http);
+    const bool last = attempt >= options_.attempts;
+    if (!response) {
+      // A broken connection: again, unless a sink already took part of it.
+      if (last || request.sink || response.error().code() != core::ErrorCode::kUnavailable) {
+        return response.error();
+      }
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+      continue;
+    }
+    if (response.value().status == 401 && !authorized_now) {
+      auto challenge = parse_challenge(response.value().header("www-authenticate"));
+      if (!challenge) return registry_error(response.value(), "unauthorized");
+      if (auto s = authorize(challenge.value(), scope); !s) return s.error();
+      authorized_now = true;
+      --attempt;  // the retry after authorizing is not a failure
+      continue;
+    }
+    if (retryable(response.value().status) && !last) {
+      std::this_thread::sleep_for(delay_for(&response.value(), backoff));
+      backoff *= 2;
+      continue;
+    }
+    return response;
+  }
+}
+
+core::Status RegistryClient::ping() {
+  HttpRequest request;
+  request.url = base_url_ + "/v2/";
+  auto response = send(request, "");
+  if (!response) return response.error();
+  if (response.value().status != 200) {
+    return registry_error(response.value(), "registry " + host_);
+  }
+  return {};
+}
+
+core::Result<FetchedManifest> RegistryClient::manifest(const std::string& repository,
+                                                       const std::string& reference) {
+  HttpRequest request;
+  request.url = base_url_ + "/v2/" + repository + "/manifests/" + reference;
+  request.headers.push_back(kManifestAccept);
+  request.max_body = kMaxManifestBytes;
+  const std::string what = "manifest " + host_ + "/" + repository + ":" + reference;
+  auto response = send(request, pull_scope(repository));
+  if (!response) {
+    if (response.error().code() == core::ErrorCode::kCapacityExceeded) {
+      return core::Error(core::ErrorCode::kCapacityExceeded,
+                         what + ": larger than " + std::to_string(kMaxManifestBytes) + " bytes");
+    }
+    return core::Error(response.error().code(), what + ": " + response.error().message(),
+                       response.error().context());
+  }
+  if (response.value().status != 200) return registry_error(response.value(), what);
+  FetchedManifest fetched;
+  fetched.bytes = std::move(response.value().body);
+  fetched.media_type = response.value().header("content-type");
+  fetched.media_type = fetched.media_type.substr(0, fetched.media_type.find(';'));
+  fetched.digest = Digest::sha256_of(fetched.bytes);
+  const std::string said = response.value().header("docker-content-digest");
+  if (!said.empty() && said != fetched.digest.str() && said.starts_with("sha256:")) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       what + ": the registry says its digest is " + said + ", its bytes are " +
+                           fetched.digest.str());
+  }
+  return fetched;
+}
+
+core::Status RegistryClient::blob(const std::string& repository, const Digest& digest,
+                                  std::uint64_t offset,
+                                  const std::function<core::Status(std::string_view)>& sink) {
+  HttpRequest request;
+  request.url = base_url_ + "/v2/" + repository + "/blobs/" + digest.str();
+  request.max_body = 64 << 10;  // error bodies only: the blob goes to the sink
+  if (offset > 0) request.headers.push_back("Range: bytes=" + std::to_string(offset) + "-");
+  request.stream_status = offset > 0 ? 206 : 200;
+  request.sink = sink;
+  const std::string what = "blob " + digest.str() + " of " + host_ + "/" + repository;
+  auto response = send(request, pull_scope(repository));
+  if (!response) {
+    return core::Error(response.error().code(), what + ": " + response.error().message(),
+                       response.error().context());
+  }
+  if (response.value().status != request.stream_status) {
+    return registry_error(response.value(), what);
+  }
+  return {};
+}
+
+}  // namespace oci::registry

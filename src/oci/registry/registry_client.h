@@ -1,0 +1,89 @@
+// oci/registry/registry_client.h: the OCI distribution API (/v2/) of one
+// registry, for pulling.
+//
+// Every request carries the Authorization the registry asked for: on a 401
+// the client reads WWW-Authenticate and either sends Basic credentials or
+// fetches a Bearer token from the named token service (with the credentials
+// when it has some, anonymously otherwise) for the request's scope
+// ("repository:REPO:pull"), caches it per scope and tries again once.
+// 429 and 5xx responses and broken connections are retried with doubling
+// backoff (Retry-After is honoured up to 10 s); other statuses are errors
+// built from the registry's own error list ({"errors": [{"code", "message"}]}):
+// 401/403 kPermissionDenied, 404 kNotFound, the rest kUnavailable.
+// Manifests are fetched with an Accept for OCI indexes and manifests and
+// Docker lists and manifests, and refused past 4 MiB; their digest is
+// computed here from the bytes (a Docker-Content-Digest header that
+// disagrees is an error). Thread-safe: blobs are fetched from many threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "oci/digest.h"
+#include "oci/registry/auth.h"
+#include "oci/registry/http_client.h"
+
+namespace oci::registry {
+
+inline constexpr std::size_t kMaxManifestBytes = 4 << 20;
+
+struct RegistryOptions {
+  HttpOptions http;
+  std::optional<Credentials> credentials;
+  bool plain_http = false;  // http:// instead of https://
+  int attempts = 4;         // per request, for 429, 5xx and broken connections
+  std::chrono::milliseconds backoff{250};
+};
+
+struct FetchedManifest {
+  std::string bytes;
+  std::string media_type;  // the response's Content-Type
+  Digest digest;           // sha256 of the bytes
+};
+
+class RegistryClient {
+ public:
+  // `host` as in a reference's api_host(): "127.0.0.1:5000".
+  RegistryClient(std::string host, RegistryOptions options);
+
+  // GET /v2/: reachable, speaks the API, and our credentials (if asked for)
+  // are accepted.
+  core::Status ping();
+  // GET /v2/REPO/manifests/REFERENCE (a tag or a digest).
+  core::Result<FetchedManifest> manifest(const std::string& repository,
+                                         const std::string& reference);
+  // GET /v2/REPO/blobs/DIGEST from byte `offset` (a Range request when > 0),
+  // each chunk to `sink`. kFailedPrecondition when the server answers a
+  // Range with the whole blob, before any of it reaches the sink (the caller
+  // starts over). Not retried here: the caller knows how much it has and
+  // resumes.
+  core::Status blob(const std::string& repository, const Digest& digest, std::uint64_t offset,
+                    const std::function<core::Status(std::string_view)>& sink);
+
+  const std::string& host() const { return host_; }
+
+ private:
+  // The request with authorization, the 401 dance and (without a sink) retries.
+  core::Result<HttpResponse> send(HttpRequest request, const std::string& scope);
+  core::Status authorize(const Challenge& challenge, const std::string& scope);
+  std::string authorization_for(const std::string& scope);
+
+  std::string host_;
+  std::string base_url_;
+  RegistryOptions options_;
+  std::mutex mutex_;
+  std::map<std::string, std::string> authorization_;  // scope -> header value
+};
+
+// An error for a failed registry response: its status, the registry's
+// error codes and messages, and the URL as the field.
+core::Error registry_error(const HttpResponse& response, const std::string& what);
+
+}  // namespace oci::registry
