@@ -8,86 +8,39 @@
 # file; bad references, unknown images, refused credentials, a digest the
 # registry does not have and an unreachable registry fail with their exit
 # codes and leave no ref.
-source "$(dirname "$0")/lib.sh"
-need_tools docker-registry skopeo htpasswd python3 busybox
+source "$(dirname "$0")/registry_lib.sh"
 
-registries=()
-cleanup_registries() {
-  for pid in "${registries[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup_registries EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# start_registry NAME [htpasswd]: a registry on a free port; echoes its host:port.
-start_registry() {
-  local name=$1 auth=${2:-} port
-  port=$(free_port)
-  mkdir -p "$work/$name/data"
-  {
-    echo "version: 0.1"
-    echo "log: {level: error}"
-    echo "storage: {filesystem: {rootdirectory: $work/$name/data}}"
-    echo "http: {addr: 127.0.0.1:$port}"
-    [[ -n $auth ]] && echo "auth: {htpasswd: {realm: lxcri-test, path: $auth}}"
-  } >"$work/$name/config.yml"
-  docker-registry serve "$work/$name/config.yml" >"$work/$name/log" 2>&1 &
-  registries+=($!)
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && { echo "127.0.0.1:$port"; return; }
-    sleep 0.1
-  done
-  cat "$work/$name/log" >&2
-  fail "registry $name did not start"
-}
-
-# expect CODE ARGS...: lxcri exits CODE; its output is in $work/out.
-expect() {
-  local code=$1
-  shift
-  set +e
-  "$lxcri" "$@" >"$work/out" 2>&1
-  local got=$?
-  set -e
-  [[ $got -eq $code ]] || { cat "$work/out" >&2; fail "lxcri $* exited $got, expected $code"; }
-}
-digest_of() { skopeo inspect --tls-verify=false "$@" --format '{{.Digest}}' "docker://$reg/$repo"; }
-
-open=$(start_registry open)
+start_registry open
+open=$address
 htpasswd -Bbn alice s3cret >"$work/htpasswd"
-locked=$(start_registry locked "$work/htpasswd")
+start_registry locked "$work/htpasswd"
+locked=$address
 
 step "images to pull: one made here, exported, pushed by skopeo"
-mkdir -p "$work/rootfs/bin"
-cp "$(command -v busybox)" "$work/rootfs/bin/busybox"
-LXCRI_STORE=$work/source "$lxcri" image create --from-dir "$work/rootfs" --cmd /bin/busybox \
-  test/app:1 >/dev/null
-LXCRI_STORE=$work/source "$lxcri" image export test/app:1 "oci:$work/layout:app" >/dev/null
+make_test_image
 skopeo copy -q --dest-tls-verify=false "oci:$work/layout:app" "docker://$open/test/app:1"
 skopeo copy -q --dest-tls-verify=false --dest-creds alice:s3cret "oci:$work/layout:app" \
   "docker://$locked/test/app:1"
 
 step "anonymous pull: the digest skopeo pushed, a runnable image"
-reg=$open repo=test/app:1
-want=$(digest_of)
-expect 0 image pull "docker://$open/test/app:1"
+want=$(registry_digest "$open/test/app:1")
+expect_exit 0 image pull "docker://$open/test/app:1"
 grep -q "^test/app:1 $want (2 blobs fetched, 0 already present" "$work/out" ||
   fail "pull: $(cat "$work/out")"
 "$lxcri" image unpack test/app:1 "$work/unpacked" >/dev/null
 "$work/unpacked/bin/busybox" true || fail "the pulled image does not unpack to a working busybox"
 
 step "a warm pull fetches manifests only; -q prints nothing"
-expect 0 image pull "$open/test/app:1" again:1
+expect_exit 0 image pull "$open/test/app:1" again:1
 grep -q "(0 blobs fetched, 2 already present, 0 B)" "$work/out" || fail "warm: $(cat "$work/out")"
-expect 0 image pull -q "$open/test/app:1" quiet:1
-[[ ! -s $work/out ]] || fail "--quiet printed: $(cat "$work/out")"
+expect_exit 0 image pull -q "$open/test/app:1" quiet:1
+[[ ! -s $work/out && ! -s $work/err ]] || fail "--quiet printed: $(cat "$work/out" "$work/err")"
 
 step "by digest"
-expect 0 image pull "$open/test/app@$want" pinned:1
+expect_exit 0 image pull "$open/test/app@$want" pinned:1
 grep -q "^pinned:1 $want " "$work/out" || fail "by digest: $(cat "$work/out")"
-expect 2 image pull "$open/test/app@$want"
-grep -q "needs NAME:TAG" "$work/out" || fail "digest without NAME:TAG: $(cat "$work/out")"
+expect_exit 2 image pull "$open/test/app@$want"
+grep -q "needs NAME:TAG" "$work/err" || fail "digest without NAME:TAG: $(cat "$work/err")"
 
 step "a multi-platform index: its digest is kept, the platform asked for is pulled"
 LXCRI_STORE=$work/source "$lxcri" image create --from-dir "$work/rootfs" --platform linux/arm64 \
@@ -120,37 +73,36 @@ index["manifests"].append({"mediaType": "application/vnd.oci.image.index.v1+json
 json.dump(index, open(work + "/layout/index.json", "w"))
 PY
 skopeo copy -q --all --dest-tls-verify=false "oci:$work/layout:multi" "docker://$open/test/multi:1"
-reg=$open repo=test/multi:1
-index_digest=$(skopeo inspect --raw --tls-verify=false "docker://$open/test/multi:1" | python3 -c 'import sys,hashlib; print("sha256:" + hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
-expect 0 image pull "$open/test/multi:1" --platform linux/arm64
+index_digest=$(registry_digest "$open/test/multi:1")
+expect_exit 0 image pull "$open/test/multi:1" --platform linux/arm64
 grep -q "^test/multi:1 $index_digest " "$work/out" || fail "index digest: $(cat "$work/out")"
 "$lxcri" image inspect test/multi:1 --platform linux/arm64 >"$work/inspect"
 grep -q "arm64" "$work/inspect" || fail "the arm64 image is not there: $(cat "$work/inspect")"
-expect 0 image pull "$open/test/multi:1" multi-amd:1 --platform linux/amd64
+expect_exit 0 image pull "$open/test/multi:1" multi-amd:1 --platform linux/amd64
 grep -q "(0 blobs fetched, 2 already present" "$work/out" ||
   fail "the amd64 image is test/app:1, pulled already: $(cat "$work/out")"
 
 step "basic auth: refused without credentials or with wrong ones; --creds and --authfile work"
-expect 1 image pull "$locked/test/app:1" locked:1
-grep -q "wants a user and password" "$work/out" || fail "no creds: $(cat "$work/out")"
-expect 1 image pull "$locked/test/app:1" locked:1 --creds alice:wrong
-grep -q "HTTP 401" "$work/out" || fail "wrong creds: $(cat "$work/out")"
+expect_exit 1 image pull "$locked/test/app:1" locked:1
+grep -q "wants a user and password" "$work/err" || fail "no creds: $(cat "$work/err")"
+expect_exit 1 image pull "$locked/test/app:1" locked:1 --creds alice:wrong
+grep -q "HTTP 401" "$work/err" || fail "wrong creds: $(cat "$work/err")"
 "$lxcri" image ls | grep -q "^locked:1 " && fail "a refused pull left a ref"
-expect 0 image pull "$locked/test/app:1" locked:1 --creds alice:s3cret
+expect_exit 0 image pull "$locked/test/app:1" locked:1 --creds alice:s3cret
 printf '{"auths": {"%s": {"auth": "%s"}}}' "$locked" "$(printf alice:s3cret | base64)" >"$work/auth.json"
-expect 0 image pull "$locked/test/app:1" locked:2 --authfile "$work/auth.json"
+expect_exit 0 image pull "$locked/test/app:1" locked:2 --authfile "$work/auth.json"
 echo '{"auths": {' >"$work/bad.json"
-expect 2 image pull "$locked/test/app:1" locked:3 --authfile "$work/bad.json"
-grep -q "bad.json" "$work/out" || fail "a malformed auth file is not named: $(cat "$work/out")"
+expect_exit 2 image pull "$locked/test/app:1" locked:3 --authfile "$work/bad.json"
+grep -q "bad.json" "$work/err" || fail "a malformed auth file is not named: $(cat "$work/err")"
 
 step "errors: bad reference, unknown image, unknown digest, nothing listening"
-expect 2 image pull "$open/Test/App:1"
-expect 3 image pull "$open/test/nothing:1"
-grep -q "MANIFEST_UNKNOWN" "$work/out" || fail "unknown image: $(cat "$work/out")"
-expect 3 image pull "$open/test/app@sha256:$(printf '%064d' 0)" zero:1
+expect_exit 2 image pull "$open/Test/App:1"
+expect_exit 3 image pull "$open/test/nothing:1"
+grep -q "MANIFEST_UNKNOWN" "$work/err" || fail "unknown image: $(cat "$work/err")"
+expect_exit 3 image pull "$open/test/app@sha256:$(printf '%064d' 0)" zero:1
 port=$(free_port)
-expect 1 image pull "127.0.0.1:$port/test/app:1" nowhere:1
-grep -q "Couldn't connect\|Failed to connect" "$work/out" || fail "unreachable: $(cat "$work/out")"
+expect_exit 1 image pull "127.0.0.1:$port/test/app:1" nowhere:1
+grep -q "Couldn't connect\|Failed to connect" "$work/err" || fail "unreachable: $(cat "$work/err")"
 "$lxcri" image ls | grep -Eq "^(zero|nowhere):1 " && fail "a failed pull left a ref"
 [[ -z $(ls -A "$LXCRI_STORE/ingest" 2>/dev/null) ]] || fail "a failed pull left partial blobs"
 echo "ok: image pull"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `lxcri image pull` when the registry side misbehaves, through
+# registry_proxy.py in front of a real docker-registry on 127.0.0.1:
+# a bearer-token registry (the token protocol, with a token service that
+# refuses, or fails), 5xx and 429 answers that pass (retried, Retry-After
+# honoured) or do not (a clear error), a blob cut off mid-body (resumed with
+# a Range request from the bytes written), a blob whose bytes do not match
+# its digest and an oversized manifest (refused). A pull that fails leaves
+# no ref and nothing half-written in the store.
+source "$(dirname "$0")/registry_lib.sh"
+
+start_registry upstream
+registry=$address
+make_test_image
+skopeo copy -q --dest-tls-verify=false "oci:$work/layout:app" "docker://$registry/test/app:1"
+want=$(registry_digest "$registry/test/app:1")
+start_proxy faults "$registry"
+proxy=$address
+start_proxy tokens "$registry" --bearer bob:hunter2
+tokens=$address
+rules() { echo "$2" >"$work/$1.rules"; }
+# Each step pulls into a store of its own: blobs a store has are not fetched.
+fresh_store() { export LXCRI_STORE=$work/store-$1; }
+no_ref() {
+  "$lxcri" image ls | grep -q "^$1 " && fail "a failed pull left the ref $1"
+  [[ -z $(ls -A "$LXCRI_STORE/ingest" 2>/dev/null) ]] || fail "a failed pull left partial blobs"
+}
+
+step "bearer tokens: fetched from the token service with the credentials, per scope"
+fresh_store bearer
+expect_exit 1 image pull "$tokens/test/app:1" bearer:1
+grep -q "token service .*HTTP 401" "$work/err" || fail "no creds: $(cat "$work/err")"
+expect_exit 1 image pull "$tokens/test/app:1" bearer:1 --creds bob:wrong
+grep -q "token service .*HTTP 401" "$work/err" || fail "wrong creds: $(cat "$work/err")"
+no_ref bearer:1
+expect_exit 0 image pull "$tokens/test/app:1" bearer:1 --creds bob:hunter2
+grep -q "^bearer:1 $want " "$work/out" || fail "bearer pull: $(cat "$work/out")"
+[[ $(grep -c "^GET /token" "$work/tokens.log") -eq 3 ]] ||
+  fail "one token for the repository's scope, reused for every blob: $(grep /token "$work/tokens.log")"
+rules tokens '[{"path": "/token", "action": "status", "status": 500}]'
+expect_exit 1 image pull "$tokens/test/app:1" bearer:2 --creds bob:hunter2
+grep -q "token service .*HTTP 500" "$work/err" || fail "token service down: $(cat "$work/err")"
+no_ref bearer:2
+
+step "5xx and 429 that pass are retried (Retry-After honoured); ones that last are errors"
+fresh_store retry
+rules faults '[{"path": "/manifests/", "action": "status", "status": 503, "times": 2},
+               {"path": "/blobs/", "action": "status", "status": 429, "retry_after": 1, "times": 1}]'
+start=$(date +%s%N)
+expect_exit 0 image pull "$proxy/test/app:1" retried:1
+grep -q "^retried:1 $want " "$work/out" || fail "retried pull: $(cat "$work/out")"
+(($(date +%s%N) - start >= 1000000000)) || fail "Retry-After: 1 was not waited for"
+rules faults '[{"path": "/manifests/", "action": "status", "status": 500}]'
+expect_exit 1 image pull "$proxy/test/app:1" down:1
+grep -q "HTTP 500 (UNAVAILABLE)" "$work/err" || fail "lasting 500: $(cat "$work/err")"
+[[ $(grep -c "GET /v2/test/app/manifests/1" "$work/faults.log") -ge 4 ]] ||
+  fail "a lasting 500 should be tried 4 times"
+no_ref down:1
+
+step "a blob cut off mid-body is resumed from the bytes written (Range)"
+fresh_store resume
+layer=$(skopeo inspect --raw --tls-verify=false "docker://$registry/test/app:1" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["layers"][0]["digest"])')
+: >"$work/faults.log"
+rules faults '[{"path": "/blobs/'"$layer"'", "action": "truncate", "bytes": 100000, "times": 1}]'
+expect_exit 0 image pull "$proxy/test/app:1" resumed:1
+grep -q "^resumed:1 $want " "$work/out" || fail "resumed pull: $(cat "$work/out")"
+grep -q "GET /v2/test/app/blobs/$layer bytes=100000-" "$work/faults.log" ||
+  fail "no Range request from byte 100000: $(grep blobs "$work/faults.log")"
+"$lxcri" image check >/dev/null || fail "the resumed blob does not verify"
+
+step "bytes that do not match the digest, and an oversized manifest, are refused"
+fresh_store refused
+rules faults '[{"path": "/blobs/'"$layer"'", "action": "corrupt"}]'
+expect_exit 4 image pull "$proxy/test/app:1" corrupt:1
+grep -q "digest" "$work/err" || fail "corrupt blob: $(cat "$work/err")"
+no_ref corrupt:1
+[[ ! -e $LXCRI_STORE/blobs/sha256/${layer#sha256:} ]] || fail "the corrupt blob was stored"
+rules faults '[{"path": "/manifests/", "action": "pad", "bytes": 5000000}]'
+expect_exit 4 image pull "$proxy/test/app:1" huge:1
+grep -q "larger than 4194304 bytes" "$work/err" || fail "oversized manifest: $(cat "$work/err")"
+no_ref huge:1
+echo "ok: pull faults"
