@@ -3,6 +3,7 @@
 // share. Each action prints its result to stdout, errors to stderr, and
 // returns the exit code (exit_codes.h).
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,16 +38,18 @@ struct ImageOptions {
   std::vector<std::string> args;   // bundle: the program and its arguments
   oci::transport::CreateOptions create;
   // pull
-  std::string creds;        // --creds USER:PASS
-  std::string authfile;     // --authfile (default: podman's and docker's files)
-  bool tls_verify = true;   // --tls-verify
-  std::string cert_dir;     // --cert-dir
-  bool plain_http = false;  // --plain-http (always so for a registry on loopback)
-  bool quiet = false;       // --quiet
+  std::string creds;             // --creds USER:PASS
+  std::string authfile;          // --authfile (default: podman's and docker's files)
+  bool tls_verify = true;        // --tls-verify
+  std::string cert_dir;          // --cert-dir
+  bool plain_http = false;       // --plain-http (always so for a registry on loopback)
+  bool quiet = false;            // --quiet
+  std::uint64_t chunk_size = 0;  // push --chunk-size (0: whole blobs)
 };
 
-// Moving images in and out: image_transfer.cpp; from registries: image_pull.cpp.
+// Moving images in and out: image_transfer.cpp; registries: image_registry.cpp.
 int pull_image(const ImageOptions& o);
+int push_image(const ImageOptions& o);
 int import_image(const ImageOptions& o);
 int export_image(const ImageOptions& o);
 int create_image(ImageOptions& o);

@@ -7,6 +7,7 @@ namespace lxcri {
 
 struct ImageCommand::Options : ImageOptions {
   CLI::App* pull_cmd = nullptr;
+  CLI::App* push_cmd = nullptr;
   CLI::App* import_cmd = nullptr;
   CLI::App* export_cmd = nullptr;
   CLI::App* create_cmd = nullptr;
@@ -46,18 +47,25 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
   o.pull_cmd = image_->add_subcommand("pull", "copy an image from a registry into the store");
   o.pull_cmd->add_option("SRC", o.source, "[docker://]REGISTRY/REPO[:TAG|@DIGEST]")->required();
   o.pull_cmd->add_option("NAME:TAG", o.ref, "the ref to give it (default: REPO:TAG)");
-  o.pull_cmd->add_option("--creds", o.creds, "USER:PASSWORD for the registry");
-  o.pull_cmd->add_option("--authfile", o.authfile,
-                         "auth file (default: $REGISTRY_AUTH_FILE, "
-                         "$XDG_RUNTIME_DIR/containers/auth.json, ~/.docker/config.json)");
-  o.pull_cmd->add_option("--tls-verify", o.tls_verify, "verify the registry's TLS certificate")
-      ->default_str("true");
-  o.pull_cmd->add_option("--cert-dir", o.cert_dir, "CA certificates for a private registry");
-  o.pull_cmd->add_flag("--plain-http", o.plain_http,
-                       "HTTP instead of HTTPS (always so for a registry on this machine)");
-  o.pull_cmd->add_option("--jobs", o.jobs, "blobs downloaded at once (default 4)")
-      ->check(CLI::Range(1u, 64u));
-  o.pull_cmd->add_flag("-q,--quiet", o.quiet, "print nothing on success");
+  o.push_cmd = image_->add_subcommand("push", "copy an image from the store to a registry");
+  o.push_cmd->add_option("NAME:TAG", o.ref, "the image")->required();
+  o.push_cmd->add_option("DEST", o.target, "[docker://]REGISTRY/REPO[:TAG]")->required();
+  o.push_cmd->add_option("--chunk-size", o.chunk_size,
+                         "upload blobs in chunks of this many bytes (default: whole)");
+  for (CLI::App* cmd : {o.pull_cmd, o.push_cmd}) {
+    cmd->add_option("--creds", o.creds, "USER:PASSWORD for the registry");
+    cmd->add_option("--authfile", o.authfile,
+                    "auth file (default: $REGISTRY_AUTH_FILE, "
+                    "$XDG_RUNTIME_DIR/containers/auth.json, ~/.docker/config.json)");
+    cmd->add_option("--tls-verify", o.tls_verify, "verify the registry's TLS certificate")
+        ->default_str("true");
+    cmd->add_option("--cert-dir", o.cert_dir, "CA certificates for a private registry");
+    cmd->add_flag("--plain-http", o.plain_http,
+                  "HTTP instead of HTTPS (always so for a registry on this machine)");
+    cmd->add_option("--jobs", o.jobs, "blobs transferred at once (default 4)")
+        ->check(CLI::Range(1u, 64u));
+    cmd->add_flag("-q,--quiet", o.quiet, "print nothing on success");
+  }
 
   o.import_cmd = image_->add_subcommand("import", "copy an image into the store");
   o.import_cmd
@@ -148,6 +156,7 @@ bool ImageCommand::parsed() const {
 int ImageCommand::run() {
   Options& o = *options_;
   if (o.pull_cmd->parsed()) return pull_image(o);
+  if (o.push_cmd->parsed()) return push_image(o);
   if (o.import_cmd->parsed()) return import_image(o);
   if (o.export_cmd->parsed()) return export_image(o);
   if (o.create_cmd->parsed()) return create_image(o);

@@ -50,6 +50,22 @@ core::Result<DocumentValue> parse_as(DocumentType type, std::string_view bytes,
 
 }  // namespace
 
+std::string_view media_type_of(DocumentType type) {
+  switch (type) {
+    case DocumentType::kOciManifest:
+      return media_type::kOciManifest;
+    case DocumentType::kOciIndex:
+      return media_type::kOciIndex;
+    case DocumentType::kDockerManifest:
+      return media_type::kDockerManifest;
+    case DocumentType::kDockerManifestList:
+      return media_type::kDockerManifestList;
+    case DocumentType::kImageConfig:
+      break;
+  }
+  return media_type::kOciConfig;
+}
+
 const char* document_type_name(DocumentType type) {
   switch (type) {
     case DocumentType::kOciManifest:

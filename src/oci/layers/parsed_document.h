@@ -37,6 +37,9 @@ enum class DocumentType {
 };
 
 const char* document_type_name(DocumentType type);  // "OCI image manifest", ...
+// The media type a manifest or index of `type` is served and stored as
+// (kImageConfig: the OCI config's).
+std::string_view media_type_of(DocumentType type);
 
 struct ParsedDocument {
   Digest digest;

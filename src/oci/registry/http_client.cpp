@@ -2,7 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +21,7 @@ void global_init() {
 
 struct Transfer {
   const HttpRequest* request = nullptr;
+  std::uint64_t body_sent = 0;
   HttpResponse response;
   std::optional<core::Error> sink_error;  // what stopped the transfer
   bool too_big = false;
@@ -81,6 +86,24 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return chunk.size();
 }
 
+size_t on_upload(char* buffer, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const HttpRequest& r = *t->request;
+  const std::uint64_t total = r.body_fd >= 0 ? r.body_size : r.body.size();
+  const size_t want =
+      static_cast<size_t>(std::min<std::uint64_t>(size * count, total - t->body_sent));
+  if (want == 0) return 0;
+  if (r.body_fd < 0) {
+    std::memcpy(buffer, r.body.data() + t->body_sent, want);
+    t->body_sent += want;
+    return want;
+  }
+  const ssize_t got = ::read(r.body_fd, buffer, want);
+  if (got <= 0) return CURL_READFUNC_ABORT;  // the file shrank or failed
+  t->body_sent += static_cast<std::uint64_t>(got);
+  return static_cast<size_t>(got);
+}
+
 }  // namespace
 
 std::string HttpResponse::header(const std::string& lower_name) const {
@@ -119,7 +142,21 @@ core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOp
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  if (request.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET") {
+    // An upload, sent with the request's own method.
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(
+        h, CURLOPT_INFILESIZE_LARGE,
+        static_cast<curl_off_t>(request.body_fd >= 0 ? request.body_size : request.body.size()));
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
+    curl_easy_setopt(h, CURLOPT_READDATA, &t);
+    // No "Expect: 100-continue" round trip before each chunk.
+    header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
+  }
   const CURLcode rc = curl_easy_perform(h);
   if (t.sink_error) return *t.sink_error;
   if (t.too_big) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -33,7 +34,7 @@ struct HttpOptions {
 };
 
 struct HttpRequest {
-  std::string method = "GET";  // GET or HEAD
+  std::string method = "GET";  // GET, HEAD, or PUT, POST, PATCH with a body
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
   std::size_t max_body = 4 << 20;    // in-memory bodies (and error bodies) past this fail
@@ -45,6 +46,11 @@ struct HttpRequest {
   // both), so a 200 with a whole blob never lands after the bytes a 206 for
   // a Range request would have continued.
   long stream_status = 0;
+  // The body of a PUT, POST or PATCH: `body`, or when `body_fd` >= 0,
+  // `body_size` bytes read from that descriptor at its current offset.
+  std::string body;
+  int body_fd = -1;
+  std::uint64_t body_size = 0;
 };
 
 struct HttpResponse {

@@ -9,27 +9,10 @@
 #include <vector>
 
 #include "oci/layers/parsed_document.h"
-#include "oci/media_types.h"
 #include "oci/platform_select.h"
 
 namespace oci::registry {
 namespace {
-
-std::string media_type_of(layers::DocumentType type) {
-  switch (type) {
-    case layers::DocumentType::kOciManifest:
-      return std::string(media_type::kOciManifest);
-    case layers::DocumentType::kOciIndex:
-      return std::string(media_type::kOciIndex);
-    case layers::DocumentType::kDockerManifest:
-      return std::string(media_type::kDockerManifest);
-    case layers::DocumentType::kDockerManifestList:
-      return std::string(media_type::kDockerManifestList);
-    case layers::DocumentType::kImageConfig:
-      break;
-  }
-  return "";
-}
 
 struct Document {
   FetchedManifest fetched;
@@ -242,7 +225,7 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
     auto put = lease.put_blob(it->fetched.bytes);
     if (!put) return put.error();
   }
-  result.root.media_type = media_type_of(documents[0].parsed.type());
+  result.root.media_type = std::string(layers::media_type_of(documents[0].parsed.type()));
   result.root.digest = documents[0].fetched.digest;
   result.root.size = static_cast<std::int64_t>(documents[0].fetched.bytes.size());
   result.manifest = image.fetched.digest;

@@ -24,6 +24,10 @@ std::string pull_scope(const std::string& repository) {
   return "repository:" + repository + ":pull";
 }
 
+std::string push_scope(const std::string& repository) {
+  return "repository:" + repository + ":pull,push";
+}
+
 // "%XX" for what may not stand in a query value.
 std::string url_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -153,8 +157,10 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
     auto response = http_request(request, options_.http);
     const bool last = attempt >= options_.attempts;
     if (!response) {
-      // A broken connection: again, unless a sink already took part of it.
-      if (last || request.sink || response.error().code() != core::ErrorCode::kUnavailable) {
+      // A broken connection: again, unless a sink already took part of it
+      // or a file body was read.
+      if (last || request.sink || request.body_fd >= 0 ||
+          response.error().code() != core::ErrorCode::kUnavailable) {
         return response.error();
       }
       std::this_thread::sleep_for(backoff);
@@ -169,7 +175,7 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
       --attempt;  // the retry after authorizing is not a failure
       continue;
     }
-    if (retryable(response.value().status) && !last) {
+    if (retryable(response.value().status) && !last && request.body_fd < 0) {
       std::this_thread::sleep_for(delay_for(&response.value(), backoff));
       backoff *= 2;
       continue;
@@ -237,6 +243,97 @@ core::Status RegistryClient::blob(const std::string& repository, const Digest& d
   }
   if (response.value().status != request.stream_status) {
     return registry_error(response.value(), what);
+  }
+  return {};
+}
+
+std::string RegistryClient::absolute(const std::string& location) const {
+  return location.starts_with("/") ? base_url_ + location : location;
+}
+
+core::Result<bool> RegistryClient::has_blob(const std::string& repository, const Digest& digest) {
+  HttpRequest request;
+  request.method = "HEAD";
+  request.url = base_url_ + "/v2/" + repository + "/blobs/" + digest.str();
+  const std::string what = "blob " + digest.str() + " on " + host_ + "/" + repository;
+  auto response = send(request, push_scope(repository));
+  if (!response) {
+    return core::Error(response.error().code(), what + ": " + response.error().message());
+  }
+  if (response.value().status == 200) return true;
+  if (response.value().status == 404) return false;
+  return registry_error(response.value(), what);
+}
+
+core::Status RegistryClient::upload_blob(const std::string& repository, const Digest& digest,
+                                         int fd, std::uint64_t size, std::uint64_t chunk) {
+  const std::string what = "upload of " + digest.str() + " to " + host_ + "/" + repository;
+  const std::string scope = push_scope(repository);
+  HttpRequest start;
+  start.method = "POST";
+  start.url = base_url_ + "/v2/" + repository + "/blobs/uploads/";
+  auto opened = send(start, scope);
+  if (!opened) return core::Error(opened.error().code(), what + ": " + opened.error().message());
+  if (opened.value().status != 202) return registry_error(opened.value(), what);
+  std::string location = absolute(opened.value().header("location"));
+  if (location.empty()) {
+    return core::Error(core::ErrorCode::kUnavailable, what + ": no Location for the upload");
+  }
+  std::uint64_t sent = 0;
+  if (chunk > 0) {
+    while (sent < size) {
+      HttpRequest patch;
+      patch.method = "PATCH";
+      patch.url = location;
+      patch.body_fd = fd;
+      patch.body_size = std::min(chunk, size - sent);
+      patch.headers = {"Content-Type: application/octet-stream",
+                       "Content-Range: " + std::to_string(sent) + "-" +
+                           std::to_string(sent + patch.body_size - 1)};
+      auto patched = send(patch, scope);
+      if (!patched) {
+        return core::Error(patched.error().code(), what + ": " + patched.error().message());
+      }
+      if (patched.value().status != 202) return registry_error(patched.value(), what);
+      sent += patch.body_size;
+      location = absolute(patched.value().header("location"));
+    }
+  }
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = location + (location.find('?') == std::string::npos ? "?" : "&") +
+            "digest=" + url_encode(digest.str());
+  put.body_fd = fd;
+  put.body_size = size - sent;
+  put.headers = {"Content-Type: application/octet-stream"};
+  auto done = send(put, scope);
+  if (!done) return core::Error(done.error().code(), what + ": " + done.error().message());
+  if (done.value().status != 201) return registry_error(done.value(), what);
+  const std::string said = done.value().header("docker-content-digest");
+  if (!said.empty() && said != digest.str()) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       what + ": the registry stored it as " + said);
+  }
+  return {};
+}
+
+core::Status RegistryClient::put_manifest(const std::string& repository,
+                                          const std::string& reference,
+                                          const std::string& media_type, const std::string& bytes,
+                                          const Digest& digest) {
+  const std::string what = "manifest " + host_ + "/" + repository + ":" + reference;
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = base_url_ + "/v2/" + repository + "/manifests/" + reference;
+  put.body = bytes;
+  put.headers = {"Content-Type: " + media_type};
+  auto done = send(put, push_scope(repository));
+  if (!done) return core::Error(done.error().code(), what + ": " + done.error().message());
+  if (done.value().status != 201) return registry_error(done.value(), what);
+  const std::string said = done.value().header("docker-content-digest");
+  if (!said.empty() && said != digest.str()) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       what + ": the registry computed " + said + " for " + digest.str());
   }
   return {};
 }

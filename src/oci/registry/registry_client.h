@@ -1,5 +1,5 @@
 // oci/registry/registry_client.h: the OCI distribution API (/v2/) of one
-// registry, for pulling.
+// registry, for pulling and pushing.
 //
 // Every request carries the Authorization the registry asked for: on a 401
 // the client reads WWW-Authenticate and either sends Basic credentials or
@@ -67,6 +67,21 @@ class RegistryClient {
   core::Status blob(const std::string& repository, const Digest& digest, std::uint64_t offset,
                     const std::function<core::Status(std::string_view)>& sink);
 
+  // For pushing; scope "repository:REPO:pull,push".
+  // HEAD /v2/REPO/blobs/DIGEST: whether the registry has the blob.
+  core::Result<bool> has_blob(const std::string& repository, const Digest& digest);
+  // Uploads the `size` bytes `fd` reads (from its current offset) as blob
+  // `digest`: POST opens an upload session, then one PUT with the whole blob
+  // (chunk 0) or PATCHes of `chunk` bytes and a closing PUT. The registry
+  // checks the digest; a 201 with another Docker-Content-Digest is an error.
+  core::Status upload_blob(const std::string& repository, const Digest& digest, int fd,
+                           std::uint64_t size, std::uint64_t chunk);
+  // PUT /v2/REPO/manifests/REFERENCE (a tag or the digest) with the document
+  // as `media_type`; the registry's digest for it must be `digest`.
+  core::Status put_manifest(const std::string& repository, const std::string& reference,
+                            const std::string& media_type, const std::string& bytes,
+                            const Digest& digest);
+
   const std::string& host() const { return host_; }
 
  private:
@@ -74,6 +89,8 @@ class RegistryClient {
   core::Result<HttpResponse> send(HttpRequest request, const std::string& scope);
   core::Status authorize(const Challenge& challenge, const std::string& scope);
   std::string authorization_for(const std::string& scope);
+  // A Location header as a URL: relative ones are on this registry.
+  std::string absolute(const std::string& location) const;
 
   std::string host_;
   std::string base_url_;

@@ -17,7 +17,8 @@ always)} applied to the first matching request(s):
   truncate send the headers for the whole body, then only "bytes" of it
   corrupt  flip the last byte of the body
   pad      answer a body of "bytes" bytes (an oversized manifest)
-Every request is logged to LOG_FILE as "METHOD PATH RANGE".
+Every request is logged to LOG_FILE as "METHOD PATH RANGE" (uploads too:
+their Location is rewritten to come back here).
 """
 import base64
 import http.server
@@ -73,6 +74,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_POST(self):
+        self.do_GET()
+
+    def do_PUT(self):
+        self.do_GET()
+
+    def do_PATCH(self):
+        self.do_GET()
+
     def do_GET(self):
         with lock, open(log_file, "a") as log:
             log.write(f"{self.command} {self.path} {self.headers.get('Range', '-')}\n")
@@ -94,8 +104,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rule and rule["action"] == "status":
             headers = [("Retry-After", str(rule["retry_after"]))] if "retry_after" in rule else []
             return self.answer(rule["status"], b'{"errors": [{"code": "UNAVAILABLE"}]}', headers)
-        request = urllib.request.Request("http://" + upstream + self.path, method=self.command)
-        for name in ("Accept", "Range"):
+        length = int(self.headers.get("Content-Length", "0"))
+        data = self.rfile.read(length) if length else None
+        if self.command in ("POST", "PUT", "PATCH") and data is None:
+            data = b""
+        request = urllib.request.Request("http://" + upstream + self.path, data=data,
+                                         method=self.command)
+        for name in ("Accept", "Range", "Content-Type", "Content-Range"):
             if name in self.headers:
                 request.add_header(name, self.headers[name])
         try:
@@ -105,6 +120,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status, body, headers = error.code, error.read(), error.headers
         keep = [(n, headers[n]) for n in ("Content-Type", "Docker-Content-Digest", "Content-Range")
                 if n in headers]
+        if "Location" in headers:  # uploads continue through this proxy
+            here = f"127.0.0.1:{self.server.server_port}"
+            keep.append(("Location", headers["Location"].replace(upstream, here)))
         if rule and rule["action"] == "corrupt" and body:
             body = body[:-1] + bytes([body[-1] ^ 1])
         if rule and rule["action"] == "pad":

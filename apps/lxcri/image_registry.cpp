@@ -1,9 +1,11 @@
-// `lxcri image pull [docker://]REGISTRY/REPO[:TAG|@DIGEST] [NAME:TAG]`.
+// `lxcri image pull [docker://]REGISTRY/REPO[:TAG|@DIGEST] [NAME:TAG]` and
+// `lxcri image push NAME:TAG [docker://]REGISTRY/REPO[:TAG]`.
 #include <cstdio>
 
 #include "exit_codes.h"
 #include "image_actions.h"
 #include "oci/registry/pull.h"
+#include "oci/registry/push.h"
 
 namespace lxcri {
 namespace {
@@ -30,7 +32,48 @@ core::Result<std::optional<oci::registry::Credentials>> credentials_for(
   return std::optional<oci::registry::Credentials>();
 }
 
+// A client for `registry` with the options and credentials of the command line.
+core::Result<std::unique_ptr<oci::registry::RegistryClient>> client_for(
+    const ImageOptions& o, const oci::registry::RegistryRef& ref) {
+  auto credentials = credentials_for(o, ref.registry);
+  if (!credentials) return credentials.error();
+  oci::registry::RegistryOptions options;
+  options.http.tls_verify = o.tls_verify;
+  options.http.cert_dir = o.cert_dir;
+  options.credentials = credentials.value();
+  options.plain_http = o.plain_http || oci::registry::is_loopback_registry(ref.registry);
+  return std::make_unique<oci::registry::RegistryClient>(ref.api_host(), options);
+}
+
 }  // namespace
+
+int push_image(const ImageOptions& o) {
+  auto from = oci::store::parse_ref(o.ref);
+  if (!from) return report_usage(from.error());
+  auto to = oci::registry::parse_registry_ref(o.target);
+  if (!to) return report_usage(to.error());
+  auto client = client_for(o, to.value());
+  if (!client) return report_usage(client.error());
+  auto store = open_store(o);
+  if (!store) return report_error(store.error());
+  ProgressBar bar;
+  oci::registry::PushOptions push;
+  if (o.jobs > 0) push.parallel = o.jobs;
+  push.chunk_bytes = o.chunk_size;
+  if (!o.quiet) push.progress = progress_to(bar);
+  auto result =
+      oci::registry::push_image(*client.value(), store.value(), from.value(), to.value(), push);
+  bar.finish();
+  if (!result) return report_error(result.error());
+  const auto& r = result.value();
+  if (!o.quiet) {
+    std::printf("%s %s (%llu blobs pushed, %llu already there, %s)\n", to.value().str().c_str(),
+                r.root.digest.str().c_str(), static_cast<unsigned long long>(r.blobs_pushed),
+                static_cast<unsigned long long>(r.blobs_present),
+                core::format_bytes(static_cast<int64_t>(r.bytes_pushed)).c_str());
+  }
+  return kExitOk;
+}
 
 int pull_image(const ImageOptions& o) {
   auto from = oci::registry::parse_registry_ref(o.source);
@@ -47,15 +90,8 @@ int pull_image(const ImageOptions& o) {
   if (!as) return report_usage(as.error());
   auto platform = wanted_platform(o);
   if (!platform) return report_usage(platform.error());
-  auto credentials = credentials_for(o, from.value().registry);
-  if (!credentials) return report_usage(credentials.error());
-
-  oci::registry::RegistryOptions options;
-  options.http.tls_verify = o.tls_verify;
-  options.http.cert_dir = o.cert_dir;
-  options.credentials = credentials.value();
-  options.plain_http = o.plain_http || oci::registry::is_loopback_registry(from.value().registry);
-  oci::registry::RegistryClient client(from.value().api_host(), options);
+  auto client = client_for(o, from.value());
+  if (!client) return report_usage(client.error());
 
   auto store = open_store(o);
   if (!store) return report_error(store.error());
@@ -66,7 +102,8 @@ int pull_image(const ImageOptions& o) {
   pull.platform = platform.value();
   if (o.jobs > 0) pull.parallel = o.jobs;
   if (!o.quiet) pull.progress = progress_to(bar);
-  auto result = oci::registry::pull_image(client, from.value(), lease.value(), as.value(), pull);
+  auto result =
+      oci::registry::pull_image(*client.value(), from.value(), lease.value(), as.value(), pull);
   bar.finish();
   if (!result) return report_error(result.error());
   const auto& r = result.value();
