@@ -53,7 +53,10 @@ int push_image(const ImageOptions& o) {
   auto to = oci::registry::parse_registry_ref(o.target);
   if (!to) return report_usage(to.error());
   auto client = client_for(o, to.value());
-  if (!client) return report_usage(client.error());
+  if (!client) {
+    // A bad --creds is a usage error; a bad auth file, bad content.
+    return o.creds.empty() ? report_error(client.error()) : report_usage(client.error());
+  }
   auto store = open_store(o);
   if (!store) return report_error(store.error());
   ProgressBar bar;
@@ -91,7 +94,10 @@ int pull_image(const ImageOptions& o) {
   auto platform = wanted_platform(o);
   if (!platform) return report_usage(platform.error());
   auto client = client_for(o, from.value());
-  if (!client) return report_usage(client.error());
+  if (!client) {
+    // A bad --creds is a usage error; a bad auth file, bad content.
+    return o.creds.empty() ? report_error(client.error()) : report_usage(client.error());
+  }
 
   auto store = open_store(o);
   if (!store) return report_error(store.error());

@@ -55,8 +55,16 @@ core::Result<std::optional<Credentials>> credentials_from_auth_file(
     const std::string host = host_of(key);
     if (host != wanted && !(registry == "docker.io" && host == "docker.io")) continue;
     const std::string field = "auths." + key + ".auth";
-    if (!entry.is_object() || !entry.contains("auth") || !entry["auth"].is_string()) {
-      return core::Error(core::ErrorCode::kInvalidArgument, "no \"auth\" string")
+    if (!entry.is_object()) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "not an object")
+          .with_file(file.string())
+          .with_field("auths." + key);
+    }
+    // An entry a credential helper keeps ({}, or identitytoken only) holds
+    // nothing we can send: no credentials from this file.
+    if (!entry.contains("auth")) continue;
+    if (!entry["auth"].is_string()) {
+      return core::Error(core::ErrorCode::kInvalidArgument, "\"auth\" is not a string")
           .with_file(file.string())
           .with_field(field);
     }

@@ -29,7 +29,8 @@ struct Credentials {
 core::Result<Credentials> parse_credentials(std::string_view text);
 
 // The credentials the auth file `file` holds for `registry`, nullopt when
-// it has none. An unreadable or malformed file is an error naming it.
+// it has none (or only an entry without "auth", as credential helpers
+// leave). An unreadable or malformed file is an error naming it.
 core::Result<std::optional<Credentials>> credentials_from_auth_file(
     const std::filesystem::path& file, std::string_view registry);
 

@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,6 +25,7 @@ void global_init() {
 struct Transfer {
   const HttpRequest* request = nullptr;
   std::uint64_t body_sent = 0;
+  bool headers_checked = false;
   HttpResponse response;
   std::optional<core::Error> sink_error;  // what stopped the transfer
   bool too_big = false;
@@ -72,6 +76,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
                                       std::to_string(t->request->stream_status) + " was expected");
       return 0;
     }
+    if (!t->headers_checked && t->request->on_headers) {
+      t->headers_checked = true;
+      t->response.status = status;
+      if (auto s = t->request->on_headers(t->response); !s) {
+        t->sink_error = s.error();
+        return 0;
+      }
+    }
     if (auto s = t->request->sink(chunk); !s) {
       t->sink_error = s.error();
       return 0;  // stops the transfer
@@ -98,10 +110,41 @@ size_t on_upload(char* buffer, size_t size, size_t count, void* user) {
     t->body_sent += want;
     return want;
   }
-  const ssize_t got = ::read(r.body_fd, buffer, want);
+  const ssize_t got =
+      ::pread(r.body_fd, buffer, want, static_cast<off_t>(r.body_offset + t->body_sent));
   if (got <= 0) return CURL_READFUNC_ABORT;  // the file shrank or failed
   t->body_sent += static_cast<std::uint64_t>(got);
   return static_cast<size_t>(got);
+}
+
+// libcurl rewinds the body to send it again (a redirect, a retried auth).
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  t->body_sent = static_cast<std::uint64_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+// The system's CA bundle and every *.crt of `dir`, as one PEM text.
+std::string ca_bundle(const std::string& dir) {
+  std::string pem;
+  auto append = [&](const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    pem.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    pem.push_back('\n');
+  };
+  for (const char* system :
+       {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
+    if (std::filesystem::exists(system)) {
+      append(system);
+      break;
+    }
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".crt") append(entry.path());
+  }
+  return pem;
 }
 
 }  // namespace
@@ -137,7 +180,15 @@ core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOp
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_seconds);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.tls_verify ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.tls_verify ? 2L : 0L);
-  if (!options.cert_dir.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options.cert_dir.c_str());
+  std::string cas;
+  struct curl_blob ca_blob {};
+  if (!options.cert_dir.empty()) {
+    cas = ca_bundle(options.cert_dir);
+    ca_blob.data = cas.data();
+    ca_blob.len = cas.size();
+    ca_blob.flags = CURL_BLOB_NOCOPY;
+    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
+  }
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -153,6 +204,8 @@ core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOp
         static_cast<curl_off_t>(request.body_fd >= 0 ? request.body_size : request.body.size()));
     curl_easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
     curl_easy_setopt(h, CURLOPT_READDATA, &t);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &t);
     // No "Expect: 100-continue" round trip before each chunk.
     header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());

@@ -28,9 +28,18 @@ namespace oci::registry {
 
 struct HttpOptions {
   bool tls_verify = true;
-  std::string cert_dir;  // extra CA certificates (*.crt), as containers' certs.d
+  // Extra CA certificates: every *.crt in it, trusted besides the system's
+  // (as in containers' certs.d/HOST/).
+  std::string cert_dir;
   long connect_timeout_seconds = 15;
   long stall_seconds = 30;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;                            // unless streamed to the sink
+  std::string header(const std::string& lower_name) const;
 };
 
 struct HttpRequest {
@@ -47,17 +56,15 @@ struct HttpRequest {
   // a Range request would have continued.
   long stream_status = 0;
   // The body of a PUT, POST or PATCH: `body`, or when `body_fd` >= 0,
-  // `body_size` bytes read from that descriptor at its current offset.
+  // `body_size` bytes of that file from `body_offset` (read with pread, so
+  // a request sent again, after a 401 or a redirect, sends the same bytes).
   std::string body;
   int body_fd = -1;
+  std::uint64_t body_offset = 0;
   std::uint64_t body_size = 0;
-};
-
-struct HttpResponse {
-  long status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;                            // unless streamed to the sink
-  std::string header(const std::string& lower_name) const;
+  // Called once a streamed response's headers are in, before any of its
+  // body reaches the sink; an error stops the transfer.
+  std::function<core::Status(const HttpResponse&)> on_headers;
 };
 
 core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOptions& options);

@@ -112,16 +112,17 @@ class BlobFetcher {
             report(chunk.size(), d);
             return {};
           });
+      // Every byte is in (even if the connection failed after the last
+      // one): the digest decides.
+      if (writer->bytes_written() == static_cast<std::uint64_t>(d.size)) {
+        return writer->commit(d.digest, d.size);
+      }
       if (last) {
-        if (writer->bytes_written() != static_cast<std::uint64_t>(d.size)) {
-          // The connection ended early without an error: resume.
-          last = core::Error(core::ErrorCode::kUnavailable,
-                             "blob " + d.digest.str() + ": the body ended after " +
-                                 std::to_string(writer->bytes_written()) + " of " +
-                                 std::to_string(d.size) + " bytes");
-        } else {
-          return writer->commit(d.digest, d.size);
-        }
+        // The connection ended early without an error: resume.
+        last = core::Error(core::ErrorCode::kUnavailable,
+                           "blob " + d.digest.str() + ": the body ended after " +
+                               std::to_string(writer->bytes_written()) + " of " +
+                               std::to_string(d.size) + " bytes");
       }
       if (last.error().code() == core::ErrorCode::kFailedPrecondition) {
         writer.reset();  // no Range support: start over

@@ -151,14 +151,17 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
   std::chrono::milliseconds backoff = options_.backoff;
   for (int attempt = 1;; ++attempt) {
     request.headers = base_headers;
-    if (std::string auth = authorization_for(scope); !auth.empty()) {
+    // Our credentials go to this registry only, never to a Location
+    // elsewhere (blob storage names its own access in its URLs).
+    if (std::string auth = authorization_for(scope);
+        !auth.empty() && request.url.starts_with(base_url_ + "/")) {
       request.headers.push_back("Authorization: " + auth);
     }
     auto response = http_request(request, options_.http);
     const bool last = attempt >= options_.attempts;
     if (!response) {
       // A broken connection: again, unless a sink already took part of it
-      // or a file body was read.
+      // or an upload session may hold part of a body.
       if (last || request.sink || request.body_fd >= 0 ||
           response.error().code() != core::ErrorCode::kUnavailable) {
         return response.error();
@@ -235,6 +238,18 @@ core::Status RegistryClient::blob(const std::string& repository, const Digest& d
   if (offset > 0) request.headers.push_back("Range: bytes=" + std::to_string(offset) + "-");
   request.stream_status = offset > 0 ? 206 : 200;
   request.sink = sink;
+  if (offset > 0) {
+    // The 206 must continue where we are: "bytes OFFSET-END/TOTAL".
+    request.on_headers = [offset](const HttpResponse& r) -> core::Status {
+      const std::string range = r.header("content-range");
+      if (!range.starts_with("bytes " + std::to_string(offset) + "-")) {
+        return core::Error(
+            core::ErrorCode::kFailedPrecondition,
+            "a range answered with \"" + range + "\" for bytes " + std::to_string(offset) + "-");
+      }
+      return {};
+    };
+  }
   const std::string what = "blob " + digest.str() + " of " + host_ + "/" + repository;
   auto response = send(request, pull_scope(repository));
   if (!response) {
@@ -248,7 +263,8 @@ core::Status RegistryClient::blob(const std::string& repository, const Digest& d
 }
 
 std::string RegistryClient::absolute(const std::string& location) const {
-  return location.starts_with("/") ? base_url_ + location : location;
+  if (location.starts_with("http://") || location.starts_with("https://")) return location;
+  return base_url_ + (location.starts_with("/") ? "" : "/") + location;
 }
 
 core::Result<bool> RegistryClient::has_blob(const std::string& repository, const Digest& digest) {
@@ -275,10 +291,10 @@ core::Status RegistryClient::upload_blob(const std::string& repository, const Di
   auto opened = send(start, scope);
   if (!opened) return core::Error(opened.error().code(), what + ": " + opened.error().message());
   if (opened.value().status != 202) return registry_error(opened.value(), what);
-  std::string location = absolute(opened.value().header("location"));
-  if (location.empty()) {
+  if (opened.value().header("location").empty()) {
     return core::Error(core::ErrorCode::kUnavailable, what + ": no Location for the upload");
   }
+  std::string location = absolute(opened.value().header("location"));
   std::uint64_t sent = 0;
   if (chunk > 0) {
     while (sent < size) {
@@ -286,6 +302,7 @@ core::Status RegistryClient::upload_blob(const std::string& repository, const Di
       patch.method = "PATCH";
       patch.url = location;
       patch.body_fd = fd;
+      patch.body_offset = sent;
       patch.body_size = std::min(chunk, size - sent);
       patch.headers = {"Content-Type: application/octet-stream",
                        "Content-Range: " + std::to_string(sent) + "-" +
@@ -296,7 +313,9 @@ core::Status RegistryClient::upload_blob(const std::string& repository, const Di
       }
       if (patched.value().status != 202) return registry_error(patched.value(), what);
       sent += patch.body_size;
-      location = absolute(patched.value().header("location"));
+      if (!patched.value().header("location").empty()) {
+        location = absolute(patched.value().header("location"));
+      }
     }
   }
   HttpRequest put;
@@ -304,6 +323,7 @@ core::Status RegistryClient::upload_blob(const std::string& repository, const Di
   put.url = location + (location.find('?') == std::string::npos ? "?" : "&") +
             "digest=" + url_encode(digest.str());
   put.body_fd = fd;
+  put.body_offset = sent;
   put.body_size = size - sent;
   put.headers = {"Content-Type: application/octet-stream"};
   auto done = send(put, scope);

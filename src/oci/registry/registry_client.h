@@ -70,7 +70,7 @@ class RegistryClient {
   // For pushing; scope "repository:REPO:pull,push".
   // HEAD /v2/REPO/blobs/DIGEST: whether the registry has the blob.
   core::Result<bool> has_blob(const std::string& repository, const Digest& digest);
-  // Uploads the `size` bytes `fd` reads (from its current offset) as blob
+  // Uploads the first `size` bytes of the file `fd` as blob
   // `digest`: POST opens an upload session, then one PUT with the whole blob
   // (chunk 0) or PATCHes of `chunk` bytes and a closing PUT. The registry
   // checks the digest; a 201 with another Docker-Content-Digest is an error.

@@ -1,5 +1,7 @@
 #include "oci/registry/registry_ref.h"
 
+#include <arpa/inet.h>
+
 namespace oci::registry {
 namespace {
 
@@ -117,7 +119,11 @@ bool is_loopback_registry(std::string_view registry) {
     return host == "::1";
   }
   host = host.substr(0, host.find(':'));
-  return host == "localhost" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  // An IPv4 address in 127.0.0.0/8, not a name that starts with "127.".
+  struct in_addr address {};
+  return ::inet_pton(AF_INET, std::string(host).c_str(), &address) == 1 &&
+         (ntohl(address.s_addr) >> 24) == 127;
 }
 
 }  // namespace oci::registry

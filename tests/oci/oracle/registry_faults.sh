@@ -22,7 +22,9 @@ rules() { echo "$2" >"$work/$1.rules"; }
 # Each step pulls into a store of its own: blobs a store has are not fetched.
 fresh_store() { export LXCRI_STORE=$work/store-$1; }
 no_ref() {
-  "$lxcri" image ls | grep -q "^$1 " && fail "a failed pull left the ref $1"
+  local refs
+  refs=$("$lxcri" image ls)
+  grep -q "^$1 " <<<"$refs" && fail "a failed pull left the ref $1"
   [[ -z $(ls -A "$LXCRI_STORE/ingest" 2>/dev/null) ]] || fail "a failed pull left partial blobs"
 }
 
@@ -44,18 +46,31 @@ no_ref bearer:2
 
 step "5xx and 429 that pass are retried (Retry-After honoured); ones that last are errors"
 fresh_store retry
-rules faults '[{"path": "/manifests/", "action": "status", "status": 503, "times": 2},
-               {"path": "/blobs/", "action": "status", "status": 429, "retry_after": 1, "times": 1}]'
-start=$(date +%s%N)
+: >"$work/faults.log"
+rules faults '[{"path": "/manifests/", "action": "status", "status": 503, "times": 2}]'
 expect_exit 0 image pull "$proxy/test/app:1" retried:1
 grep -q "^retried:1 $want " "$work/out" || fail "retried pull: $(cat "$work/out")"
-(($(date +%s%N) - start >= 1000000000)) || fail "Retry-After: 1 was not waited for"
+[[ $(grep -c "GET /v2/test/app/manifests/1 " "$work/faults.log") -eq 3 ]] ||
+  fail "two 503s, then the manifest: $(grep manifests "$work/faults.log")"
+fresh_store retry-after
+rules faults '[{"path": "/blobs/", "action": "status", "status": 429, "retry_after": 3, "times": 1}]'
+start=$(date +%s%N)
+expect_exit 0 image pull "$proxy/test/app:1" retried:2
+(($(date +%s%N) - start >= 3000000000)) || fail "Retry-After: 3 was not waited for"
+: >"$work/faults.log"
 rules faults '[{"path": "/manifests/", "action": "status", "status": 500}]'
 expect_exit 1 image pull "$proxy/test/app:1" down:1
 grep -q "HTTP 500 (UNAVAILABLE)" "$work/err" || fail "lasting 500: $(cat "$work/err")"
-[[ $(grep -c "GET /v2/test/app/manifests/1" "$work/faults.log") -ge 4 ]] ||
-  fail "a lasting 500 should be tried 4 times"
+[[ $(grep -c "GET /v2/test/app/manifests/1 " "$work/faults.log") -eq 4 ]] ||
+  fail "a lasting 500 is tried 4 times: $(grep -c manifests "$work/faults.log")"
 no_ref down:1
+
+step "a 401 in the middle of a push (an expired token): a new token, the same bytes again"
+rules tokens '[{"path": "digest=", "action": "status", "status": 401, "challenge": true, "times": 1}]'
+: >"$work/tokens.log"
+expect_exit 0 image push retried:2 "$tokens/pushed/app:1" --creds bob:hunter2
+[[ $(grep -c "digest=" "$work/tokens.log") -ge 2 ]] || fail "the PUT was not sent again"
+[[ $(registry_digest "$registry/pushed/app:1") == "$want" ]] || fail "the re-sent upload changed the digest"
 
 step "a blob cut off mid-body is resumed from the bytes written (Range)"
 fresh_store resume

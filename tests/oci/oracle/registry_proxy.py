@@ -13,7 +13,8 @@ realm is this server's /token, which hands out the token for Basic USER:PASS
 RULES_FILE (JSON, re-read when it changes; counters restart then): a list of
 {"path": substring of the request path, "action": ..., "times": N (default:
 always)} applied to the first matching request(s):
-  status   answer {"status": S} (with "retry_after" when given) instead
+  status   answer {"status": S} instead (with Retry-After for "retry_after",
+           a Bearer challenge for "challenge": true)
   truncate send the headers for the whole body, then only "bytes" of it
   corrupt  flip the last byte of the body
   pad      answer a body of "bytes" bytes (an oversized manifest)
@@ -103,6 +104,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rule = rule_for(self.path)
         if rule and rule["action"] == "status":
             headers = [("Retry-After", str(rule["retry_after"]))] if "retry_after" in rule else []
+            if rule.get("challenge"):  # as when a token expires
+                realm = f"http://127.0.0.1:{self.server.server_port}/token"
+                headers.append(("WWW-Authenticate", f'Bearer realm="{realm}",service="lxcri-test"'))
+            length = int(self.headers.get("Content-Length", "0"))
+            if length:
+                self.rfile.read(length)
             return self.answer(rule["status"], b'{"errors": [{"code": "UNAVAILABLE"}]}', headers)
         length = int(self.headers.get("Content-Length", "0"))
         data = self.rfile.read(length) if length else None

@@ -87,12 +87,13 @@ expect_exit 1 image pull "$locked/test/app:1" locked:1
 grep -q "wants a user and password" "$work/err" || fail "no creds: $(cat "$work/err")"
 expect_exit 1 image pull "$locked/test/app:1" locked:1 --creds alice:wrong
 grep -q "HTTP 401" "$work/err" || fail "wrong creds: $(cat "$work/err")"
-"$lxcri" image ls | grep -q "^locked:1 " && fail "a refused pull left a ref"
+refs=$("$lxcri" image ls)
+grep -q "^locked:1 " <<<"$refs" && fail "a refused pull left a ref"
 expect_exit 0 image pull "$locked/test/app:1" locked:1 --creds alice:s3cret
 printf '{"auths": {"%s": {"auth": "%s"}}}' "$locked" "$(printf alice:s3cret | base64)" >"$work/auth.json"
 expect_exit 0 image pull "$locked/test/app:1" locked:2 --authfile "$work/auth.json"
 echo '{"auths": {' >"$work/bad.json"
-expect_exit 2 image pull "$locked/test/app:1" locked:3 --authfile "$work/bad.json"
+expect_exit 4 image pull "$locked/test/app:1" locked:3 --authfile "$work/bad.json"
 grep -q "bad.json" "$work/err" || fail "a malformed auth file is not named: $(cat "$work/err")"
 
 step "errors: bad reference, unknown image, unknown digest, nothing listening"
@@ -103,6 +104,7 @@ expect_exit 3 image pull "$open/test/app@sha256:$(printf '%064d' 0)" zero:1
 port=$(free_port)
 expect_exit 1 image pull "127.0.0.1:$port/test/app:1" nowhere:1
 grep -q "Couldn't connect\|Failed to connect" "$work/err" || fail "unreachable: $(cat "$work/err")"
-"$lxcri" image ls | grep -Eq "^(zero|nowhere):1 " && fail "a failed pull left a ref"
+refs=$("$lxcri" image ls)
+grep -Eq "^(zero|nowhere):1 " <<<"$refs" && fail "a failed pull left a ref"
 [[ -z $(ls -A "$LXCRI_STORE/ingest" 2>/dev/null) ]] || fail "a failed pull left partial blobs"
 echo "ok: image pull"

@@ -53,13 +53,19 @@ TEST_F(AuthFileTest, FindsTheRegistrysEntryInEitherKeyStyle) {
   auto none = credentials_from_auth_file(file_, "quay.io");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none.value());
+  // What Docker Desktop and credential helpers write: no credentials, no error.
+  write(R"({"auths": {"https://index.docker.io/v1/": {}}, "credsStore": "desktop"})");
+  auto helper = credentials_from_auth_file(file_, "docker.io");
+  ASSERT_TRUE(helper) << helper.error().to_string();
+  EXPECT_FALSE(helper.value());
 }
 
 TEST_F(AuthFileTest, AMalformedFileIsAnErrorNamingItAndTheField) {
   for (const auto& [text, what] : std::vector<std::pair<std::string, std::string>>{
            {"{", "not a JSON object"},
            {R"({"auths": []})", "\"auths\" is not an object"},
-           {R"({"auths": {"h": {"auth": 1}}})", "no \"auth\" string"},
+           {R"({"auths": {"h": {"auth": 1}}})", "\"auth\" is not a string"},
+           {R"({"auths": {"h": []}})", "not an object"},
            {R"({"auths": {"h": {"auth": "!!"}}})", "not base64"},
            {R"({"auths": {"h": {"auth": "bm9jb2xvbg=="}}})", "USER:PASSWORD"},
        }) {

@@ -73,6 +73,8 @@ TEST(RegistryRefTest, OnlyLoopbackRegistriesArePlainHttpByDefault) {
   EXPECT_FALSE(is_loopback_registry("docker.io"));
   EXPECT_FALSE(is_loopback_registry("localhost.example.com"));
   EXPECT_FALSE(is_loopback_registry("10.0.0.1:5000"));
+  EXPECT_FALSE(is_loopback_registry("127.evil.example:5000")) << "a name, not an address";
+  EXPECT_FALSE(is_loopback_registry("127.0.0.1.nip.io"));
 }
 
 }  // namespace
