@@ -45,6 +45,7 @@ struct ImageOptions {
   bool plain_http = false;       // --plain-http (always so for a registry on loopback)
   bool quiet = false;            // --quiet
   std::uint64_t chunk_size = 0;  // push --chunk-size (0: whole blobs)
+  long stall_seconds = 30;       // pull/push --stall-timeout
 };
 
 // Moving images in and out: image_transfer.cpp; registries: image_registry.cpp.

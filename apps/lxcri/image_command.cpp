@@ -65,6 +65,9 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
     cmd->add_option("--jobs", o.jobs, "blobs transferred at once (default 4)")
         ->check(CLI::Range(1u, 64u));
     cmd->add_flag("-q,--quiet", o.quiet, "print nothing on success");
+    cmd->add_option("--stall-timeout", o.stall_seconds,
+                    "give up on a transfer that moves no byte for this many seconds (default 30)")
+        ->check(CLI::Range(1L, 3600L));
   }
 
   o.import_cmd = image_->add_subcommand("import", "copy an image into the store");

@@ -40,6 +40,7 @@ core::Result<std::unique_ptr<oci::registry::RegistryClient>> client_for(
   oci::registry::RegistryOptions options;
   options.http.tls_verify = o.tls_verify;
   options.http.cert_dir = o.cert_dir;
+  options.http.stall_seconds = o.stall_seconds;
   options.credentials = credentials.value();
   options.plain_http = o.plain_http || oci::registry::is_loopback_registry(ref.registry);
   return std::make_unique<oci::registry::RegistryClient>(ref.api_host(), options);

@@ -7,7 +7,9 @@
 // by lower-case name, from the last response when redirects were followed
 // (up to 5; libcurl drops an Authorization header on a redirect to another
 // host, so blob storage never sees our token). A server that stalls (under
-// 1 byte/s for `stall_seconds`) or cannot be reached within
+// 1 byte/s for `stall_seconds`; libcurl averages the speed over about five
+// seconds, so bytes just before a stall add up to that much) or cannot be
+// reached within
 // `connect_timeout_seconds` fails the request, as does TLS that does not
 // verify unless `tls_verify` is off. Transport failures are kUnavailable
 // with the URL and libcurl's words; HTTP statuses are the caller's to judge.

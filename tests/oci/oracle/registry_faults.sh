@@ -84,6 +84,21 @@ grep -q "GET /v2/test/app/blobs/$layer bytes=100000-" "$work/faults.log" ||
   fail "no Range request from byte 100000: $(grep blobs "$work/faults.log")"
 "$lxcri" image check >/dev/null || fail "the resumed blob does not verify"
 
+step "a registry that stalls: the transfer gives up (--stall-timeout) and resumes; one that stays stalled is an error"
+fresh_store stall
+: >"$work/faults.log"
+rules faults '[{"path": "/blobs/'"$layer"'", "action": "stall", "bytes": 100000, "seconds": 30, "times": 1}]'
+start=$(date +%s)
+expect_exit 0 image pull "$proxy/test/app:1" stalled:1 --stall-timeout 2
+(($(date +%s) - start < 20)) || fail "the stall was waited out, not cut at 2 s"
+grep -q "GET /v2/test/app/blobs/$layer bytes=100000-" "$work/faults.log" ||
+  fail "no resume after the stall: $(grep blobs "$work/faults.log")"
+fresh_store stalled
+rules faults '[{"path": "/manifests/", "action": "stall", "bytes": 0, "seconds": 30}]'
+expect_exit 1 image pull "$proxy/test/app:1" stalled:2 --stall-timeout 1
+grep -qi "too slow\|timed out\|timeout" "$work/err" || fail "a lasting stall: $(cat "$work/err")"
+no_ref stalled:2
+
 step "bytes that do not match the digest, and an oversized manifest, are refused"
 fresh_store refused
 rules faults '[{"path": "/blobs/'"$layer"'", "action": "corrupt"}]'

@@ -18,6 +18,7 @@ always)} applied to the first matching request(s):
   truncate send the headers for the whole body, then only "bytes" of it
   corrupt  flip the last byte of the body
   pad      answer a body of "bytes" bytes (an oversized manifest)
+  stall    send "bytes" of the body, then nothing for "seconds"
 Every request is logged to LOG_FILE as "METHOD PATH RANGE" (uploads too:
 their Location is rewritten to come back here).
 """
@@ -28,6 +29,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -135,6 +137,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rule and rule["action"] == "pad":
             body = b" " * rule["bytes"]
             keep = [("Content-Type", "application/vnd.oci.image.manifest.v1+json")]
+        if rule and rule["action"] == "stall":
+            self.send_response(status)
+            for name, value in keep:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: rule["bytes"]])
+            self.wfile.flush()
+            time.sleep(rule["seconds"])
+            self.close_connection = True
+            return
         if rule and rule["action"] == "truncate":
             self.send_response(status)
             for name, value in keep:
