@@ -2,6 +2,7 @@
 // `lxcri image push NAME:TAG [docker://]REGISTRY/REPO[:TAG]`.
 #include <cstdio>
 
+#include "blob_bars.h"
 #include "exit_codes.h"
 #include "image_actions.h"
 #include "oci/registry/pull.h"
@@ -60,14 +61,13 @@ int push_image(const ImageOptions& o) {
   }
   auto store = open_store(o);
   if (!store) return report_error(store.error());
-  ProgressBar bar;
+  BlobBars bars;
   oci::registry::PushOptions push;
   if (o.jobs > 0) push.parallel = o.jobs;
   push.chunk_bytes = o.chunk_size;
-  if (!o.quiet) push.progress = progress_to(bar);
+  if (!o.quiet) push.progress = bars.progress();
   auto result =
       oci::registry::push_image(*client.value(), store.value(), from.value(), to.value(), push);
-  bar.finish();
   if (!result) return report_error(result.error());
   const auto& r = result.value();
   if (!o.quiet) {
@@ -104,14 +104,13 @@ int pull_image(const ImageOptions& o) {
   if (!store) return report_error(store.error());
   auto lease = store.value().lease();
   if (!lease) return report_error(lease.error());
-  ProgressBar bar;
+  BlobBars bars;
   oci::registry::PullOptions pull;
   pull.platform = platform.value();
   if (o.jobs > 0) pull.parallel = o.jobs;
-  if (!o.quiet) pull.progress = progress_to(bar);
+  if (!o.quiet) pull.progress = bars.progress();
   auto result =
       oci::registry::pull_image(*client.value(), from.value(), lease.value(), as.value(), pull);
-  bar.finish();
   if (!result) return report_error(result.error());
   const auto& r = result.value();
   if (!o.quiet) {

@@ -31,18 +31,18 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total, std::string_vi
   draw(done, total, what);
 }
 
+std::string progress_text(std::uint64_t done, std::uint64_t total) {
+  const std::string amount = core::format_bytes(static_cast<int64_t>(done));
+  if (total == 0) return amount;
+  const std::uint64_t clamped = done < total ? done : total;
+  const int filled = static_cast<int>(clamped * kBarWidth / total);
+  return "[" + std::string(filled, '#') + std::string(kBarWidth - filled, ' ') + "] " +
+         std::to_string(clamped * 100 / total) + "% " + amount + " / " +
+         core::format_bytes(static_cast<int64_t>(total));
+}
+
 void ProgressBar::draw(std::uint64_t done, std::uint64_t total, std::string_view what) {
-  std::string line = "\r\033[K" + std::string(what) + " ";
-  std::string amount = core::format_bytes(static_cast<int64_t>(done));
-  if (total > 0) {
-    std::uint64_t clamped = done < total ? done : total;
-    int filled = static_cast<int>(clamped * kBarWidth / total);
-    line += "[" + std::string(filled, '#') + std::string(kBarWidth - filled, ' ') + "] ";
-    line += std::to_string(clamped * 100 / total) + "% " + amount + " / " +
-            core::format_bytes(static_cast<int64_t>(total));
-  } else {
-    line += amount;
-  }
+  const std::string line = "\r\033[K" + std::string(what) + " " + progress_text(done, total);
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
   drawn_ = true;

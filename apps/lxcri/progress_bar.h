@@ -13,6 +13,10 @@
 
 namespace lxcri {
 
+// "[#####     ] 52% 10.2 MiB / 19.6 MiB", or the bytes alone when the total
+// is unknown (0).
+std::string progress_text(std::uint64_t done, std::uint64_t total);
+
 class ProgressBar {
  public:
   ProgressBar();

@@ -59,10 +59,7 @@ class BlobFetcher {
  public:
   BlobFetcher(RegistryClient& client, const RegistryRef& from, const store::StoreLease& lease,
               const PullOptions& options, std::vector<Descriptor> blobs)
-      : client_(client), from_(from), lease_(lease), options_(options), blobs_(std::move(blobs)) {
-    for (const Descriptor& d : blobs_)
-      total_ += static_cast<std::uint64_t>(d.size);
-  }
+      : client_(client), from_(from), lease_(lease), options_(options), blobs_(std::move(blobs)) {}
 
   core::Status run() {
     const unsigned threads =
@@ -109,7 +106,7 @@ class BlobFetcher {
                   .with_field("size");
             }
             if (auto s = writer->write(chunk); !s) return s;
-            report(chunk.size(), d);
+            report(chunk.size(), writer->bytes_written(), d);
             return {};
           });
       // Every byte is in (even if the connection failed after the last
@@ -135,11 +132,11 @@ class BlobFetcher {
     return last;
   }
 
-  void report(std::size_t bytes, const Descriptor& d) {
-    const std::uint64_t done = done_ += bytes;
+  void report(std::size_t bytes, std::uint64_t blob_done, const Descriptor& d) {
+    done_ += bytes;
     if (options_.progress) {
       std::lock_guard<std::mutex> lock(mutex_);
-      options_.progress(done, total_, d.digest.str());
+      options_.progress(blob_done, static_cast<std::uint64_t>(d.size), d.digest.str());
     }
   }
 
@@ -148,7 +145,6 @@ class BlobFetcher {
   const store::StoreLease& lease_;
   const PullOptions& options_;
   std::vector<Descriptor> blobs_;
-  std::uint64_t total_ = 0;
   std::atomic<std::size_t> next_{0};
   std::atomic<std::uint64_t> done_{0};
   std::atomic<bool> failed_{false};

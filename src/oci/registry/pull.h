@@ -34,8 +34,7 @@ namespace oci::registry {
 struct PullOptions {
   Platform platform;      // what the image must run on
   unsigned parallel = 4;  // blobs downloaded at once
-  // Bytes of blobs fetched so far, of the total to fetch; `what` is the
-  // blob's digest.
+  // Per blob: its bytes fetched so far, its size, its digest.
   Progress progress;
 };
 

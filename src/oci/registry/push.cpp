@@ -75,9 +75,6 @@ core::Result<PushResult> push_image(RegistryClient& client, const store::Store& 
 
   PushResult result;
   result.root = root.value();
-  std::uint64_t total = 0;
-  for (const Descriptor& d : blobs)
-    total += static_cast<std::uint64_t>(d.size);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::atomic<std::uint64_t> pushed{0}, present{0}, bytes{0};
@@ -101,10 +98,11 @@ core::Result<PushResult> push_image(RegistryClient& client, const store::Store& 
           return s;
         }
         ++pushed;
-        const std::uint64_t done = bytes += static_cast<std::uint64_t>(d.size);
+        bytes += static_cast<std::uint64_t>(d.size);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(mutex);
-          options.progress(done, total, d.digest.str());
+          const auto size = static_cast<std::uint64_t>(d.size);
+          options.progress(size, size, d.digest.str());
         }
         return {};
       }();

@@ -27,7 +27,7 @@ namespace oci::registry {
 struct PushOptions {
   unsigned parallel = 4;          // blobs uploaded at once
   std::uint64_t chunk_bytes = 0;  // 0: each blob in one PUT
-  Progress progress;              // blob bytes sent, of the total to send
+  Progress progress;              // per blob once sent: its size, its size, its digest
 };
 
 struct PushResult {

@@ -36,6 +36,11 @@ grep -q "(0 blobs fetched, 2 already present, 0 B)" "$work/out" || fail "warm: $
 expect_exit 0 image pull -q "$open/test/app:1" quiet:1
 [[ ! -s $work/out && ! -s $work/err ]] || fail "--quiet printed: $(cat "$work/out" "$work/err")"
 
+step "on a terminal, a progress line per blob (script(1) gives it one)"
+LXCRI_STORE=$work/tty-store script -qec "$lxcri image pull $open/test/app:1" "$work/tty" >/dev/null
+[[ $(grep -ao "sha256:[0-9a-f]\{12\}  \[#*\] 100%" "$work/tty" | sort -u | wc -l) -eq 2 ]] ||
+  fail "expected the config's and the layer's lines at 100%: $(cat -v "$work/tty")"
+
 step "by digest"
 expect_exit 0 image pull "$open/test/app@$want" pinned:1
 grep -q "^pinned:1 $want " "$work/out" || fail "by digest: $(cat "$work/out")"
