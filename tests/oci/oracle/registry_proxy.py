@@ -137,7 +137,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rule and rule["action"] == "pad":
             body = b" " * rule["bytes"]
             keep = [("Content-Type", "application/vnd.oci.image.manifest.v1+json")]
-        if rule and rule["action"] == "stall":
+        if rule and rule["action"] in ("stall", "truncate"):
+            # The headers promise the whole body; part of it comes, then,
+            # after a pause for a stall, the connection ends.
             self.send_response(status)
             for name, value in keep:
                 self.send_header(name, value)
@@ -145,17 +147,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body[: rule["bytes"]])
             self.wfile.flush()
-            time.sleep(rule["seconds"])
-            self.close_connection = True
-            return
-        if rule and rule["action"] == "truncate":
-            self.send_response(status)
-            for name, value in keep:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[: rule["bytes"]])
-            self.wfile.flush()
+            time.sleep(rule.get("seconds", 0))
             self.close_connection = True
             return
         self.answer(status, body, keep)
