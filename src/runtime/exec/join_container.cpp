@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -124,17 +123,31 @@ core::Result<UniqueFd> sealed_helper(const std::string& path) {
                  "forbids executable memfds in this pid namespace");
   }
   if (!copy.valid()) return sys_failure("memfd_create");
-  off_t offset = 0;
-  while (offset < st.st_size) {
-    ssize_t n =
-        ::sendfile(copy.get(), file.get(), &offset, static_cast<std::size_t>(st.st_size - offset));
+  // Plain reads and writes, not sendfile: pages spliced into the memfd can
+  // stay referenced for a moment, and F_SEAL_WRITE fails with EBUSY while
+  // any page is (seen in CI, once in several hundred execs).
+  char buffer[64 * 1024];
+  for (off_t copied = 0; copied < st.st_size;) {
+    ssize_t n = ::read(file.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return sys_failure("cannot copy the init helper");
+    if (n <= 0) return sys_failure("cannot read the init helper");
+    for (ssize_t written = 0; written < n;) {
+      ssize_t w = ::write(copy.get(), buffer + written, static_cast<std::size_t>(n - written));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return sys_failure("cannot copy the init helper");
+      written += w;
+    }
+    copied += n;
   }
-  if (::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) !=
-      0) {
-    return sys_failure("cannot seal the init helper's copy");
+  constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+  int sealed = ::fcntl(copy.get(), F_ADD_SEALS, kSeals);
+  // The kernel gives up waiting for page references after a few
+  // scheduling rounds; under load, a few more tries.
+  for (int retry = 0; sealed != 0 && errno == EBUSY && retry < 20; ++retry) {
+    ::usleep(5'000);
+    sealed = ::fcntl(copy.get(), F_ADD_SEALS, kSeals);
   }
+  if (sealed != 0) return sys_failure("cannot seal the init helper's copy");
   return copy;
 }
 
