@@ -196,11 +196,8 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
   }
 
   PullResult result;
-  std::vector<Descriptor> wanted;
-  std::set<Digest> seen;
-  for (const Descriptor* d : {config}) {
-    if (seen.insert(d->digest).second) wanted.push_back(*d);
-  }
+  std::vector<Descriptor> wanted{*config};
+  std::set<Digest> seen{config->digest};
   for (const Descriptor& d : *layer_list) {
     if (seen.insert(d.digest).second) wanted.push_back(d);
   }

@@ -68,6 +68,9 @@ core::Result<PushResult> push_image(RegistryClient& client, const store::Store& 
   std::vector<StoredDocument> documents;
   std::vector<Descriptor> all_blobs;
   if (auto s = collect(store, root.value(), documents, all_blobs); !s) return s.error();
+  // A registry that does not speak /v2/, or refuses us, fails here, before
+  // any upload session is opened.
+  if (auto s = client.ping(); !s) return s.error();
   std::vector<Descriptor> blobs;
   std::set<Digest> seen;
   for (const Descriptor& d : all_blobs)

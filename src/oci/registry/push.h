@@ -1,7 +1,8 @@
 // oci/registry/push.h: an image of the content store into a registry
 // (`lxcri image push`), digests unchanged.
 //
-// The ref's root (a manifest, or an index and the manifests it names) is
+// The registry is asked first (GET /v2/) whether it speaks the API and
+// accepts us. The ref's root (a manifest, or an index and the manifests it names) is
 // pushed as stored: every byte of every document is the store's, so the
 // registry serves the same digests. Blobs the registry has (HEAD) are not
 // sent; the others are uploaded in parallel, whole (one PUT) or in chunks of
