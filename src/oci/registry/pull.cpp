@@ -222,7 +222,6 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
   result.root.media_type = std::string(layers::media_type_of(documents[0].parsed.type()));
   result.root.digest = documents[0].fetched.digest;
   result.root.size = static_cast<std::int64_t>(documents[0].fetched.bytes.size());
-  result.manifest = image.fetched.digest;
   if (auto s = lease.set_ref(as, result.root); !s) return s.error();
   return result;
 }

@@ -40,7 +40,6 @@ struct PullOptions {
 
 struct PullResult {
   Descriptor root;  // what the ref points at
-  Digest manifest;  // the platform's image manifest
   std::uint64_t blobs_fetched = 0;
   std::uint64_t blobs_present = 0;  // already in the store
   std::uint64_t bytes_fetched = 0;  // blob bytes (manifests not counted)

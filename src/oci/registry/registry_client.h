@@ -82,8 +82,6 @@ class RegistryClient {
                             const std::string& media_type, const std::string& bytes,
                             const Digest& digest);
 
-  const std::string& host() const { return host_; }
-
  private:
   // The request with authorization, the 401 dance and (without a sink) retries.
   core::Result<HttpResponse> send(HttpRequest request, const std::string& scope);
