@@ -42,14 +42,14 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-std::chrono::milliseconds delay_for(const HttpResponse* response,
+// Retry-After in seconds (capped at 10), else the backoff.
+std::chrono::milliseconds delay_for(const HttpResponse& response,
                                     std::chrono::milliseconds backoff) {
-  if (response != nullptr) {
-    const std::string after = response->header("retry-after");
-    if (!after.empty() && std::all_of(after.begin(), after.end(), ::isdigit)) {
-      return std::chrono::seconds(std::min(10L, std::atol(after.c_str())));
-    }
-  }
+  const std::string after = response.header("retry-after");
+  const bool seconds = !after.empty() && std::all_of(after.begin(), after.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+  if (seconds) return std::chrono::seconds(std::min(10L, std::atol(after.c_str())));
   return backoff;
 }
 
@@ -179,7 +179,7 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
       continue;
     }
     if (retryable(response.value().status) && !last && request.body_fd < 0) {
-      std::this_thread::sleep_for(delay_for(&response.value(), backoff));
+      std::this_thread::sleep_for(delay_for(response.value(), backoff));
       backoff *= 2;
       continue;
     }
