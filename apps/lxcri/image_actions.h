@@ -42,7 +42,7 @@ struct ImageOptions {
   std::string authfile;          // --authfile (default: podman's and docker's files)
   bool tls_verify = true;        // --tls-verify
   std::string cert_dir;          // --cert-dir
-  bool plain_http = false;       // --plain-http (always so for a registry on loopback)
+  bool plain_http = false;       // --plain-http
   bool quiet = false;            // --quiet
   std::uint64_t chunk_size = 0;  // push --chunk-size (0: whole blobs)
   long stall_seconds = 30;       // pull/push --stall-timeout

@@ -59,9 +59,12 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
                     "$XDG_RUNTIME_DIR/containers/auth.json, ~/.docker/config.json)");
     cmd->add_option("--tls-verify", o.tls_verify, "verify the registry's TLS certificate")
         ->default_str("true");
-    cmd->add_option("--cert-dir", o.cert_dir, "CA certificates for a private registry");
+    cmd->add_option("--cert-dir", o.cert_dir,
+                    "a directory of CA certificates (*.crt) and a client certificate "
+                    "(*.cert with its *.key) for the registry, as in containers-certs.d(5)");
     cmd->add_flag("--plain-http", o.plain_http,
-                  "HTTP instead of HTTPS (always so for a registry on this machine)");
+                  "HTTP instead of HTTPS (without it, HTTP is used only when the registry "
+                  "does not speak TLS, and only on this machine or with --tls-verify=false)");
     cmd->add_option("--jobs", o.jobs, "blobs transferred at once (default 4)")
         ->check(CLI::Range(1u, 64u));
     cmd->add_flag("-q,--quiet", o.quiet, "print nothing on success");

@@ -40,10 +40,13 @@ core::Result<std::unique_ptr<oci::registry::RegistryClient>> client_for(
   if (!credentials) return credentials.error();
   oci::registry::RegistryOptions options;
   options.http.tls_verify = o.tls_verify;
-  options.http.cert_dir = o.cert_dir;
+  if (!o.cert_dir.empty()) {
+    if (auto s = oci::registry::load_cert_dir(o.cert_dir, options.http); !s) return s.error();
+  }
   options.http.stall_seconds = o.stall_seconds;
   options.credentials = credentials.value();
-  options.plain_http = o.plain_http || oci::registry::is_loopback_registry(ref.registry);
+  options.plain_http = o.plain_http;
+  options.http_fallback = oci::registry::is_loopback_registry(ref.registry) || !o.tls_verify;
   return std::make_unique<oci::registry::RegistryClient>(ref.api_host(), options);
 }
 
@@ -71,9 +74,12 @@ int push_image(const ImageOptions& o) {
   if (!result) return report_error(result.error());
   const auto& r = result.value();
   if (!o.quiet) {
-    std::printf("%s %s (%llu blobs pushed, %llu already there, %s)\n", to.value().str().c_str(),
+    const std::string mounted = r.blobs_mounted == 0 ? ""
+                                                     : ", " + std::to_string(r.blobs_mounted) +
+                                                           " mounted from " + r.mounted_from;
+    std::printf("%s %s (%llu blobs pushed%s, %llu already there, %s)\n", to.value().str().c_str(),
                 r.root.digest.str().c_str(), static_cast<unsigned long long>(r.blobs_pushed),
-                static_cast<unsigned long long>(r.blobs_present),
+                mounted.c_str(), static_cast<unsigned long long>(r.blobs_present),
                 core::format_bytes(static_cast<int64_t>(r.bytes_pushed)).c_str());
   }
   return kExitOk;

@@ -125,29 +125,135 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-// The system's CA bundle and every *.crt of `dir`, as one PEM text.
-std::string ca_bundle(const std::string& dir) {
-  std::string pem;
-  auto append = [&](const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    pem.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    pem.push_back('\n');
-  };
+// The system's CA bundle, as PEM text.
+std::string system_ca_bundle() {
   for (const char* system :
        {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
-    if (std::filesystem::exists(system)) {
-      append(system);
-      break;
-    }
+    std::ifstream in(system, std::ios::binary);
+    if (in) return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".crt") append(entry.path());
+  return {};
+}
+
+core::Result<std::string> read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in.good() && !in.eof()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + file.string());
   }
-  return pem;
+  return text;
+}
+
+// A certificate that did not verify, or one of ours that is unusable:
+// trying again cannot help. (A failed handshake is not among them: a reset
+// in the middle of one looks the same and may pass.)
+bool tls_refused(CURLcode rc) {
+  return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CERTPROBLEM ||
+         rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_ISSUER_ERROR;
+}
+
+// The PEM texts of `options`, copied into the handle (no lifetime to reason
+// about; the copy is cheap beside the TLS handshake that parses them).
+core::Status set_tls_material(CURL* h, const HttpOptions& options) {
+  auto set = [h](CURLoption option, const std::string& pem) {
+    curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+    return curl_easy_setopt(h, option, &blob);
+  };
+  CURLcode rc = CURLE_OK;
+  if (!options.ca_pem.empty()) rc = set(CURLOPT_CAINFO_BLOB, options.ca_pem);
+  if (rc == CURLE_OK && !options.client_cert_pem.empty()) {
+    rc = set(CURLOPT_SSLCERT_BLOB, options.client_cert_pem);
+    if (rc == CURLE_OK) rc = set(CURLOPT_SSLKEY_BLOB, options.client_key_pem);
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+  if (rc != CURLE_OK) {
+    return core::Error(core::ErrorCode::kUnavailable,
+                       std::string("this libcurl cannot take certificates from memory: ") +
+                           curl_easy_strerror(rc));
+  }
+  return {};
 }
 
 }  // namespace
+
+core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return core::Error(core::ErrorCode::kNotFound,
+                       "certificate directory " + dir.string() + ": not a directory")
+        .with_field("cert-dir");
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    files.push_back(entry.path());
+  if (ec) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       "certificate directory " + dir.string() + ": " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  std::string cas;
+  std::filesystem::path pair;
+  for (const auto& file : files) {
+    const std::string extension = file.extension().string();
+    if (extension == ".crt") {
+      auto text = read_text(file);
+      if (!text) return text.error();
+      cas += text.value() + "\n";
+      continue;
+    }
+    if (extension != ".cert" && extension != ".key") continue;
+    auto partner = file;
+    partner.replace_extension(extension == ".cert" ? ".key" : ".cert");
+    if (!std::filesystem::exists(partner, ec)) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         file.string() + " has no " + partner.filename().string() + " beside it")
+          .with_field("cert-dir");
+    }
+    if (extension == ".key") continue;
+    if (!pair.empty()) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         "two client certificates in " + dir.string() + ": " +
+                             pair.filename().string() + " and " + file.filename().string())
+          .with_field("cert-dir");
+    }
+    pair = file;
+  }
+  if (!cas.empty()) options.ca_pem = system_ca_bundle() + "\n" + cas;
+  if (!pair.empty()) {
+    auto cert = read_text(pair);
+    if (!cert) return cert.error();
+    auto key = read_text(std::filesystem::path(pair).replace_extension(".key"));
+    if (!key) return key.error();
+    options.client_cert_pem = std::move(cert).value();
+    options.client_key_pem = std::move(key).value();
+  }
+  return {};
+}
+
+core::Status tls_handshake(const std::string& host, const HttpOptions& options) {
+  global_init();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return core::Error(core::ErrorCode::kInternal, "curl_easy_init failed");
+  CURL* h = curl.get();
+  const std::string url = "https://" + host + "/";
+  char error[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  if (auto s = set_tls_material(h, options); !s) return s;
+  const CURLcode rc = curl_easy_perform(h);
+  if (rc == CURLE_OK) return {};
+  const bool unreachable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                           rc == CURLE_OPERATION_TIMEDOUT;
+  return core::Error(
+      unreachable ? core::ErrorCode::kUnavailable : core::ErrorCode::kPermissionDenied,
+      url + ": " + std::string(error[0] != '\0' ? error : curl_easy_strerror(rc)));
+}
 
 std::string HttpResponse::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
@@ -180,15 +286,7 @@ core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOp
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options.stall_seconds);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.tls_verify ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.tls_verify ? 2L : 0L);
-  std::string cas;
-  struct curl_blob ca_blob {};
-  if (!options.cert_dir.empty()) {
-    cas = ca_bundle(options.cert_dir);
-    ca_blob.data = cas.data();
-    ca_blob.len = cas.size();
-    ca_blob.flags = CURL_BLOB_NOCOPY;
-    curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca_blob);
-  }
+  if (auto s = set_tls_material(h, options); !s) return s.error();
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -219,7 +317,7 @@ core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOp
   }
   if (rc != CURLE_OK) {
     return core::Error(
-        core::ErrorCode::kUnavailable,
+        tls_refused(rc) ? core::ErrorCode::kPermissionDenied : core::ErrorCode::kUnavailable,
         request.url + ": " + std::string(error[0] != '\0' ? error : curl_easy_strerror(rc)));
   }
   long status = 0;

@@ -12,12 +12,16 @@
 // reached within
 // `connect_timeout_seconds` fails the request, as does TLS that does not
 // verify unless `tls_verify` is off. Transport failures are kUnavailable
-// with the URL and libcurl's words; HTTP statuses are the caller's to judge.
+// with the URL and libcurl's words (kPermissionDenied for a certificate that
+// did not verify, or one of ours that is unusable: no retry helps); HTTP
+// statuses are the caller's to judge. The TLS material goes with every
+// request, to the registry and to wherever it redirects.
 // Thread-safe: each call uses its own handle.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -30,9 +34,11 @@ namespace oci::registry {
 
 struct HttpOptions {
   bool tls_verify = true;
-  // Extra CA certificates: every *.crt in it, trusted besides the system's
-  // (as in containers' certs.d/HOST/).
-  std::string cert_dir;
+  // PEM text, from load_cert_dir: CAs trusted besides the system's (empty:
+  // the system's alone), and a client certificate with its key (empty: none).
+  std::string ca_pem;
+  std::string client_cert_pem;
+  std::string client_key_pem;
   long connect_timeout_seconds = 15;
   long stall_seconds = 30;
 };
@@ -70,5 +76,21 @@ struct HttpRequest {
 };
 
 core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOptions& options);
+
+// Reads a certificate directory laid out as containers-certs.d(5) has it:
+// every *.crt is a CA, trusted besides the system's bundle; a *.cert is a
+// client certificate whose key is the *.key of the same name (one pair at
+// most). A missing directory is kNotFound; a *.cert without its *.key, a
+// *.key without its *.cert or a second pair is kInvalidArgument naming the
+// file. What the files hold is checked by the TLS library at the first
+// connection.
+core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& options);
+
+// Whether `host` ("127.0.0.1:5000") completes a TLS handshake: OK when it
+// does (its certificate is not checked here: a bad one is the real
+// request's error to report), kUnavailable when it cannot be reached at
+// all, kPermissionDenied with libcurl's words when the handshake fails (a
+// plain HTTP server, or a TLS server that refuses us).
+core::Status tls_handshake(const std::string& host, const HttpOptions& options);
 
 }  // namespace oci::registry

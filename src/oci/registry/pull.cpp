@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "oci/layers/image_resolver.h"
 #include "oci/layers/parsed_document.h"
 #include "oci/platform_select.h"
 
@@ -52,6 +53,23 @@ core::Result<Document> fetch_document(RegistryClient& client, const RegistryRef&
                        what + ": an image config, not a manifest");
   }
   return Document{std::move(fetched).value(), std::move(parsed).value()};
+}
+
+// The entries of an index or Docker manifest list; null for a manifest.
+const std::vector<Descriptor>* children_of(const Document& document) {
+  if (const auto* index = std::get_if<Index>(&document.parsed.value)) return &index->manifests;
+  if (const auto* list = std::get_if<DockerManifestList>(&document.parsed.value)) {
+    return &list->manifests;
+  }
+  return nullptr;
+}
+
+// A fetched document into the store, under the digest it was fetched as.
+core::Status store_document(const store::StoreLease& lease, const FetchedManifest& fetched) {
+  auto writer = lease.writer(fetched.digest.algorithm_id());
+  if (!writer) return writer.error();
+  if (auto s = writer.value().write(fetched.bytes); !s) return s;
+  return writer.value().commit(fetched.digest, static_cast<std::int64_t>(fetched.bytes.size()));
 }
 
 // Downloads the blobs in parallel; the first error stops the others.
@@ -157,6 +175,12 @@ class BlobFetcher {
 core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& from,
                                     const store::StoreLease& lease, const store::Ref& as,
                                     const PullOptions& options) {
+  if (!from.digest.empty() && !from.digest.supported()) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       from.str() + ": unsupported digest algorithm '" +
+                           std::string(from.digest.algorithm()) + "'")
+        .with_field("digest");
+  }
   auto root = fetch_document(client, from, from.reference(), std::nullopt);
   if (!root) return root.error();
   if (!from.digest.empty() && root.value().fetched.digest != from.digest) {
@@ -167,17 +191,21 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
   }
   std::vector<Document> documents;
   documents.push_back(std::move(root).value());
-  const auto* index = std::get_if<Index>(&documents[0].parsed.value);
-  const auto* list = std::get_if<DockerManifestList>(&documents[0].parsed.value);
-  if (index != nullptr || list != nullptr) {
-    auto chosen =
-        select_manifest(index != nullptr ? index->manifests : list->manifests, options.platform);
+  // Down the indexes to the platform's manifest.
+  for (const std::vector<Descriptor>* entries = children_of(documents.back()); entries != nullptr;
+       entries = children_of(documents.back())) {
+    if (documents.size() > layers::kMaxIndexDepth) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         from.str() + ": indexes nested more than " +
+                             std::to_string(layers::kMaxIndexDepth) + " deep");
+    }
+    auto chosen = select_manifest(*entries, options.platform);
     if (!chosen) {
       return core::Error(chosen.error().code(), from.str() + ": " + chosen.error().message());
     }
-    auto manifest = fetch_document(client, from, chosen.value().digest.str(), chosen.value());
-    if (!manifest) return manifest.error();
-    documents.push_back(std::move(manifest).value());
+    auto next = fetch_document(client, from, chosen.value().digest.str(), chosen.value());
+    if (!next) return next.error();
+    documents.push_back(std::move(next).value());
   }
   const Document& image = documents.back();
   const Descriptor* config = nullptr;
@@ -189,10 +217,9 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
     config = &d->config;
     layer_list = &d->layers;
   } else {
-    return core::Error(core::ErrorCode::kInvalidArgument,
-                       from.str() +
-                           ": the index names another index; nested indexes are not "
-                           "pulled yet");
+    return core::Error(
+        core::ErrorCode::kInvalidArgument,
+        from.str() + ": " + image.fetched.digest.str() + " is not an image manifest");
   }
 
   PullResult result;
@@ -216,12 +243,13 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
 
   // The documents last, the platform's manifest before the index naming it.
   for (auto it = documents.rbegin(); it != documents.rend(); ++it) {
-    auto put = lease.put_blob(it->fetched.bytes);
-    if (!put) return put.error();
+    if (auto s = store_document(lease, it->fetched); !s) return s.error();
   }
   result.root.media_type = std::string(layers::media_type_of(documents[0].parsed.type()));
   result.root.digest = documents[0].fetched.digest;
   result.root.size = static_cast<std::int64_t>(documents[0].fetched.bytes.size());
+  result.root.annotations[std::string(store::kAnnotationImageSource)] =
+      from.registry + "/" + from.repository;
   if (auto s = lease.set_ref(as, result.root); !s) return s.error();
   return result;
 }

@@ -3,8 +3,11 @@
 //
 // The root document (a tag or a digest) is fetched first; an index or Docker
 // manifest list is followed to the manifest `platform` runs
-// (platform_select.h) and both are kept, so the root's digest is the
-// registry's. The config and layers are fetched in parallel (`parallel`
+// (platform_select.h), through nested indexes (at most
+// layers::kMaxIndexDepth), and every document on the way is kept, so the
+// root's digest is the registry's. Each document is hashed with the
+// algorithm of the digest that names it (sha256 for a tag), so a pull by a
+// sha512 digest keeps that digest. The config and layers are fetched in parallel (`parallel`
 // streams at once), each streamed into a BlobWriter (oci/store), which checks
 // size and digest before the blob gets its name; bytes past the
 // descriptor's size stop the download at once. A connection that breaks
@@ -14,6 +17,8 @@
 // fetches manifests only). The documents are stored last and the ref is set
 // only when everything is in: a failed pull leaves no ref and no partial
 // blob (only complete, verified blobs, which gc removes if nothing uses them).
+// The ref carries store::kAnnotationImageSource, for pushes that mount
+// (push.h).
 //
 // The caller holds the lease for the whole pull.
 #pragma once

@@ -54,6 +54,19 @@ core::Status collect(const store::Store& store, const Descriptor& root,
   return {};
 }
 
+// The repository of `to`'s registry the image was pulled from, when that is
+// another one: where its blobs can be mounted from. Empty otherwise.
+std::string mount_source(const Descriptor& root, const RegistryRef& to) {
+  auto it = root.annotations.find(std::string(store::kAnnotationImageSource));
+  if (it == root.annotations.end()) return {};
+  auto source = parse_registry_ref(it->second);
+  if (!source || source.value().registry != to.registry ||
+      source.value().repository == to.repository) {
+    return {};
+  }
+  return source.value().repository;
+}
+
 }  // namespace
 
 core::Result<PushResult> push_image(RegistryClient& client, const store::Store& store,
@@ -78,9 +91,10 @@ core::Result<PushResult> push_image(RegistryClient& client, const store::Store& 
 
   PushResult result;
   result.root = root.value();
+  const std::string mount_from = mount_source(root.value(), to);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
-  std::atomic<std::uint64_t> pushed{0}, present{0}, bytes{0};
+  std::atomic<std::uint64_t> pushed{0}, mounted{0}, present{0}, bytes{0};
   std::mutex mutex;
   std::optional<core::Error> error;
   auto work = [&] {
@@ -95,13 +109,16 @@ core::Result<PushResult> push_image(RegistryClient& client, const store::Store& 
         }
         auto fd = store.open_blob(d.digest);
         if (!fd) return fd.error();
-        if (auto s = client.upload_blob(to.repository, d.digest, fd.value().get(),
-                                        static_cast<std::uint64_t>(d.size), options.chunk_bytes);
-            !s) {
-          return s;
+        auto uploaded =
+            client.upload_blob(to.repository, d.digest, fd.value().get(),
+                               static_cast<std::uint64_t>(d.size), options.chunk_bytes, mount_from);
+        if (!uploaded) return uploaded.error();
+        if (uploaded.value()) {
+          ++mounted;
+        } else {
+          ++pushed;
+          bytes += static_cast<std::uint64_t>(d.size);
         }
-        ++pushed;
-        bytes += static_cast<std::uint64_t>(d.size);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(mutex);
           const auto size = static_cast<std::uint64_t>(d.size);
@@ -125,6 +142,8 @@ core::Result<PushResult> push_image(RegistryClient& client, const store::Store& 
     w.join();
   if (error) return *error;
   result.blobs_pushed = pushed;
+  result.blobs_mounted = mounted;
+  if (mounted > 0) result.mounted_from = mount_from;
   result.blobs_present = present;
   result.bytes_pushed = bytes;
 

@@ -10,7 +10,10 @@
 // Manifests go last, each after what it names, the root under the tag. An
 // index naming a manifest the store does not have (a platform not pulled)
 // cannot be pushed whole and is refused naming it.
-// Not yet: cross-repository blob mounts.
+// A ref pulled from another repository of the same registry (its
+// store::kAnnotationImageSource) has its missing blobs mounted from there, a
+// request each and no bytes, where the registry agrees; the others are
+// uploaded.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +37,8 @@ struct PushOptions {
 struct PushResult {
   Descriptor root;
   std::uint64_t blobs_pushed = 0;
+  std::uint64_t blobs_mounted = 0;  // from the repository the image was pulled from
+  std::string mounted_from;         // that repository, when blobs_mounted > 0
   std::uint64_t blobs_present = 0;  // the registry had them
   std::uint64_t bytes_pushed = 0;
 };

@@ -69,6 +69,25 @@ core::Error registry_error(const HttpResponse& response, const std::string& what
       }
     }
   }
+  // A body that is not the error list but a short line of text says
+  // something too ("Client sent an HTTP request to an HTTPS server.").
+  if (detail.empty() && json.is_discarded() && !response.body.empty() &&
+      response.body.size() <= 200 &&
+      std::all_of(response.body.begin(), response.body.end(), [](char c) {
+        return std::isprint(static_cast<unsigned char>(c)) || c == '\n';
+      })) {
+    detail = response.body;
+    while (!detail.empty() && detail.back() == '\n')
+      detail.pop_back();
+  }
+  // A refused token says why in its challenge (a HEAD has no body).
+  if (auto challenge = parse_challenge(response.header("www-authenticate"));
+      detail.empty() && challenge && challenge.value().params.count("error") > 0) {
+    detail = challenge.value().params["error"];
+    if (challenge.value().params.count("scope") > 0) {
+      detail += ": the token does not grant " + challenge.value().params["scope"];
+    }
+  }
   const long status = response.status;
   const core::ErrorCode code = status == 401 || status == 403 ? core::ErrorCode::kPermissionDenied
                                : status == 404                ? core::ErrorCode::kNotFound
@@ -78,9 +97,46 @@ core::Error registry_error(const HttpResponse& response, const std::string& what
 }
 
 RegistryClient::RegistryClient(std::string host, RegistryOptions options)
-    : host_(std::move(host)),
-      base_url_((options.plain_http ? "http://" : "https://") + host_),
-      options_(std::move(options)) {}
+    : host_(std::move(host)), options_(std::move(options)) {}
+
+core::Result<std::string> RegistryClient::base_url() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (base_url_) return *base_url_;
+  if (options_.plain_http || !options_.http_fallback) {
+    base_url_ = (options_.plain_http ? "http://" : "https://") + host_;
+    return *base_url_;
+  }
+  // TLS when the registry completes a handshake (one still starting is
+  // waited for, as send() would); plain HTTP only when it does not and
+  // answers /v2/ as a registry over HTTP. Any other failure is the
+  // handshake's to report.
+  core::Status handshake;
+  std::chrono::milliseconds backoff = options_.backoff;
+  for (int attempt = 1;; ++attempt) {
+    handshake = tls_handshake(host_, options_.http);
+    if (handshake || handshake.error().code() != core::ErrorCode::kUnavailable ||
+        attempt >= options_.attempts) {
+      break;
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
+  if (handshake) {
+    base_url_ = "https://" + host_;
+    return *base_url_;
+  }
+  if (handshake.error().code() == core::ErrorCode::kPermissionDenied) {
+    HttpRequest ping;
+    ping.url = "http://" + host_ + "/v2/";
+    auto answer = http_request(ping, options_.http);
+    if (answer && (answer.value().status == 200 || answer.value().status == 401)) {
+      base_url_ = "http://" + host_;
+      return *base_url_;
+    }
+  }
+  return core::Error(handshake.error().code(),
+                     "registry " + host_ + ": " + handshake.error().message());
+}
 
 std::string RegistryClient::authorization_for(const std::string& scope) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -109,7 +165,14 @@ core::Status RegistryClient::authorize(const Challenge& challenge, const std::st
     std::string url = param("realm");
     url += url.find('?') == std::string::npos ? "?" : "&";
     if (!param("service").empty()) url += "service=" + url_encode(param("service")) + "&";
-    url += "scope=" + url_encode(scope.empty() ? param("scope") : scope);
+    // One parameter per scope, as the token protocol has it.
+    const std::string scopes = scope.empty() ? param("scope") : scope;
+    for (std::size_t start = 0; start <= scopes.size();) {
+      std::size_t end = std::min(scopes.find(' ', start), scopes.size());
+      if (end > start) url += "scope=" + url_encode(scopes.substr(start, end - start)) + "&";
+      start = end + 1;
+    }
+    if (url.back() == '&') url.pop_back();
     HttpRequest token_request;
     token_request.url = url;
     token_request.max_body = 1 << 20;
@@ -146,15 +209,19 @@ core::Status RegistryClient::authorize(const Challenge& challenge, const std::st
 }
 
 core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope) {
+  auto base = base_url();
+  if (!base) return base.error();
+  if (request.url.starts_with("/")) request.url = base.value() + request.url;
   const std::vector<std::string> base_headers = request.headers;
   bool authorized_now = false;
   std::chrono::milliseconds backoff = options_.backoff;
+  std::optional<core::Error> first_failure;
   for (int attempt = 1;; ++attempt) {
     request.headers = base_headers;
     // Our credentials go to this registry only, never to a Location
     // elsewhere (blob storage names its own access in its URLs).
     if (std::string auth = authorization_for(scope);
-        !auth.empty() && request.url.starts_with(base_url_ + "/")) {
+        !auth.empty() && request.url.starts_with(base.value() + "/")) {
       request.headers.push_back("Authorization: " + auth);
     }
     auto response = http_request(request, options_.http);
@@ -162,9 +229,18 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
     if (!response) {
       // A broken connection: again, unless a sink already took part of it
       // or an upload session may hold part of a body.
+      if (!first_failure) first_failure = response.error();
       if (last || request.sink || request.body_fd >= 0 ||
           response.error().code() != core::ErrorCode::kUnavailable) {
-        return response.error();
+        // Of failures that may pass, the first says most: later ones
+        // often meet only its aftermath (a server that closes at once).
+        const core::Error& shown = response.error().code() == core::ErrorCode::kUnavailable
+                                       ? *first_failure
+                                       : response.error();
+        if (attempt == 1) return shown;
+        return core::Error(shown.code(),
+                           shown.message() + " (tried " + std::to_string(attempt) + " times)",
+                           shown.context());
       }
       std::this_thread::sleep_for(backoff);
       backoff *= 2;
@@ -189,7 +265,7 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
 
 core::Status RegistryClient::ping() {
   HttpRequest request;
-  request.url = base_url_ + "/v2/";
+  request.url = "/v2/";
   auto response = send(request, "");
   if (!response) return response.error();
   if (response.value().status != 200) {
@@ -201,7 +277,7 @@ core::Status RegistryClient::ping() {
 core::Result<FetchedManifest> RegistryClient::manifest(const std::string& repository,
                                                        const std::string& reference) {
   HttpRequest request;
-  request.url = base_url_ + "/v2/" + repository + "/manifests/" + reference;
+  request.url = "/v2/" + repository + "/manifests/" + reference;
   request.headers.push_back(kManifestAccept);
   request.max_body = kMaxManifestBytes;
   const std::string what = "manifest " + host_ + "/" + repository + ":" + reference;
@@ -219,9 +295,14 @@ core::Result<FetchedManifest> RegistryClient::manifest(const std::string& reposi
   fetched.bytes = std::move(response.value().body);
   fetched.media_type = response.value().header("content-type");
   fetched.media_type = fetched.media_type.substr(0, fetched.media_type.find(';'));
-  fetched.digest = Digest::sha256_of(fetched.bytes);
+  // Hashed as the digest asked for says, else with sha256 as registries do.
+  auto asked = Digest::parse(reference);
+  fetched.digest = asked && asked.value().supported()
+                       ? Digest::of(asked.value().algorithm_id(), fetched.bytes)
+                       : Digest::sha256_of(fetched.bytes);
   const std::string said = response.value().header("docker-content-digest");
-  if (!said.empty() && said != fetched.digest.str() && said.starts_with("sha256:")) {
+  if (!said.empty() && said != fetched.digest.str() &&
+      said.starts_with(std::string(fetched.digest.algorithm()) + ":")) {
     return core::Error(core::ErrorCode::kInvalidArgument,
                        what + ": the registry says its digest is " + said + ", its bytes are " +
                            fetched.digest.str());
@@ -233,7 +314,7 @@ core::Status RegistryClient::blob(const std::string& repository, const Digest& d
                                   std::uint64_t offset,
                                   const std::function<core::Status(std::string_view)>& sink) {
   HttpRequest request;
-  request.url = base_url_ + "/v2/" + repository + "/blobs/" + digest.str();
+  request.url = "/v2/" + repository + "/blobs/" + digest.str();
   request.max_body = 64 << 10;  // error bodies only: the blob goes to the sink
   if (offset > 0) request.headers.push_back("Range: bytes=" + std::to_string(offset) + "-");
   request.stream_status = offset > 0 ? 206 : 200;
@@ -264,13 +345,13 @@ core::Status RegistryClient::blob(const std::string& repository, const Digest& d
 
 std::string RegistryClient::absolute(const std::string& location) const {
   if (location.starts_with("http://") || location.starts_with("https://")) return location;
-  return base_url_ + (location.starts_with("/") ? "" : "/") + location;
+  return (location.starts_with("/") ? "" : "/") + location;  // send() adds the base
 }
 
 core::Result<bool> RegistryClient::has_blob(const std::string& repository, const Digest& digest) {
   HttpRequest request;
   request.method = "HEAD";
-  request.url = base_url_ + "/v2/" + repository + "/blobs/" + digest.str();
+  request.url = "/v2/" + repository + "/blobs/" + digest.str();
   const std::string what = "blob " + digest.str() + " on " + host_ + "/" + repository;
   auto response = send(request, push_scope(repository));
   if (!response) {
@@ -281,14 +362,44 @@ core::Result<bool> RegistryClient::has_blob(const std::string& repository, const
   return registry_error(response.value(), what);
 }
 
-core::Status RegistryClient::upload_blob(const std::string& repository, const Digest& digest,
-                                         int fd, std::uint64_t size, std::uint64_t chunk) {
-  const std::string what = "upload of " + digest.str() + " to " + host_ + "/" + repository;
-  const std::string scope = push_scope(repository);
+core::Result<HttpResponse> RegistryClient::open_upload(const std::string& repository,
+                                                       const std::string& query,
+                                                       const std::string& scope) {
   HttpRequest start;
   start.method = "POST";
-  start.url = base_url_ + "/v2/" + repository + "/blobs/uploads/";
-  auto opened = send(start, scope);
+  start.url = "/v2/" + repository + "/blobs/uploads/" + query;
+  return send(start, scope);
+}
+
+core::Result<bool> RegistryClient::upload_blob(const std::string& repository, const Digest& digest,
+                                               int fd, std::uint64_t size, std::uint64_t chunk,
+                                               const std::string& mount_from) {
+  const std::string what = "upload of " + digest.str() + " to " + host_ + "/" + repository;
+  const std::string scope = push_scope(repository);
+  const bool mount = !mount_from.empty() && !mounts_refused_;
+  auto opened =
+      !mount ? open_upload(repository, "", scope)
+             : open_upload(repository,
+                           "?mount=" + url_encode(digest.str()) + "&from=" + url_encode(mount_from),
+                           scope + " " + pull_scope(mount_from));
+  if (mount) {
+    if (opened && opened.value().status == 201) {
+      const std::string said = opened.value().header("docker-content-digest");
+      if (!said.empty() && said != digest.str()) {
+        return core::Error(core::ErrorCode::kInvalidArgument,
+                           what + ": the registry mounted " + said + " for it");
+      }
+      return true;
+    }
+    // Anything but a session of its own (a 202: the source lacks the blob)
+    // is a mount the registry or its token service will not make, for
+    // this blob or any: the bytes go up the plain way, and no more mounts
+    // are asked for.
+    if (!opened || opened.value().status != 202) {
+      mounts_refused_ = true;
+      opened = open_upload(repository, "", scope);
+    }
+  }
   if (!opened) return core::Error(opened.error().code(), what + ": " + opened.error().message());
   if (opened.value().status != 202) return registry_error(opened.value(), what);
   if (opened.value().header("location").empty()) {
@@ -334,7 +445,7 @@ core::Status RegistryClient::upload_blob(const std::string& repository, const Di
     return core::Error(core::ErrorCode::kInvalidArgument,
                        what + ": the registry stored it as " + said);
   }
-  return {};
+  return false;
 }
 
 core::Status RegistryClient::put_manifest(const std::string& repository,
@@ -344,14 +455,17 @@ core::Status RegistryClient::put_manifest(const std::string& repository,
   const std::string what = "manifest " + host_ + "/" + repository + ":" + reference;
   HttpRequest put;
   put.method = "PUT";
-  put.url = base_url_ + "/v2/" + repository + "/manifests/" + reference;
+  put.url = "/v2/" + repository + "/manifests/" + reference;
   put.body = bytes;
   put.headers = {"Content-Type: " + media_type};
   auto done = send(put, push_scope(repository));
   if (!done) return core::Error(done.error().code(), what + ": " + done.error().message());
   if (done.value().status != 201) return registry_error(done.value(), what);
+  // Registries name manifests by sha256: a document we hold under another
+  // algorithm cannot be compared.
   const std::string said = done.value().header("docker-content-digest");
-  if (!said.empty() && said != digest.str()) {
+  if (!said.empty() && said != digest.str() &&
+      said.starts_with(std::string(digest.algorithm()) + ":")) {
     return core::Error(core::ErrorCode::kInvalidArgument,
                        what + ": the registry computed " + said + " for " + digest.str());
   }

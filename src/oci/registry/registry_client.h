@@ -6,16 +6,18 @@
 // fetches a Bearer token from the named token service (with the credentials
 // when it has some, anonymously otherwise) for the request's scope
 // ("repository:REPO:pull"), caches it per scope and tries again once.
-// 429 and 5xx responses and broken connections are retried with doubling
+// 429 and 5xx responses and broken connections (not certificates that fail
+// to verify) are retried with doubling
 // backoff (Retry-After is honoured up to 10 s); other statuses are errors
 // built from the registry's own error list ({"errors": [{"code", "message"}]}):
 // 401/403 kPermissionDenied, 404 kNotFound, the rest kUnavailable.
 // Manifests are fetched with an Accept for OCI indexes and manifests and
 // Docker lists and manifests, and refused past 4 MiB; their digest is
-// computed here from the bytes (a Docker-Content-Digest header that
-// disagrees is an error). Thread-safe: blobs are fetched from many threads.
+// computed here from the bytes (a Docker-Content-Digest header of the same
+// algorithm that disagrees is an error). Thread-safe: blobs are fetched from many threads.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,14 +40,20 @@ struct RegistryOptions {
   HttpOptions http;
   std::optional<Credentials> credentials;
   bool plain_http = false;  // http:// instead of https://
-  int attempts = 4;         // per request, for 429, 5xx and broken connections
+  // Plain HTTP when the registry does not complete a TLS handshake but
+  // answers /v2/ over HTTP (asked once, at the first request): for
+  // registries on this machine, and with --tls-verify=false, as skopeo
+  // does. One that speaks TLS is held to it, certificate checks included
+  // unless they are off.
+  bool http_fallback = false;
+  int attempts = 4;  // per request, for 429, 5xx and broken connections
   std::chrono::milliseconds backoff{250};
 };
 
 struct FetchedManifest {
   std::string bytes;
   std::string media_type;  // the response's Content-Type
-  Digest digest;           // sha256 of the bytes
+  Digest digest;           // of the bytes: with the algorithm of a digest asked for, else sha256
 };
 
 class RegistryClient {
@@ -74,8 +82,17 @@ class RegistryClient {
   // `digest`: POST opens an upload session, then one PUT with the whole blob
   // (chunk 0) or PATCHes of `chunk` bytes and a closing PUT. The registry
   // checks the digest; a 201 with another Docker-Content-Digest is an error.
-  core::Status upload_blob(const std::string& repository, const Digest& digest, int fd,
-                           std::uint64_t size, std::uint64_t chunk);
+  // With `mount_from` (a repository of this registry that has the blob), the
+  // POST first asks for a cross-repository mount (scope adds
+  // "repository:FROM:pull"): a 201 is the blob mounted and nothing is sent
+  // (a Docker-Content-Digest that disagrees is an error); a 202 is the
+  // registry declining, and its session takes the upload; any other answer
+  // (a token without the source's scope, a 4xx) is a plain upload, and this
+  // client asks for no more mounts.
+  // Returns whether the blob was mounted.
+  core::Result<bool> upload_blob(const std::string& repository, const Digest& digest, int fd,
+                                 std::uint64_t size, std::uint64_t chunk,
+                                 const std::string& mount_from = "");
   // PUT /v2/REPO/manifests/REFERENCE (a tag or the digest) with the document
   // as `media_type`; the registry's digest for it must be `digest`.
   core::Status put_manifest(const std::string& repository, const std::string& reference,
@@ -83,17 +100,25 @@ class RegistryClient {
                             const Digest& digest);
 
  private:
-  // The request with authorization, the 401 dance and (without a sink) retries.
+  // "https://HOST" or "http://HOST", decided at the first call.
+  core::Result<std::string> base_url();
+  // The request with authorization, the 401 dance and (without a sink)
+  // retries. `scope`: space-separated scopes, each its own token parameter.
   core::Result<HttpResponse> send(HttpRequest request, const std::string& scope);
+  // POST /v2/REPO/blobs/uploads/ (with `query`): the response.
+  core::Result<HttpResponse> open_upload(const std::string& repository, const std::string& query,
+                                         const std::string& scope);
   core::Status authorize(const Challenge& challenge, const std::string& scope);
   std::string authorization_for(const std::string& scope);
-  // A Location header as a URL: relative ones are on this registry.
+  // A Location header as a URL, or as a path on this registry that send()
+  // puts the base in front of.
   std::string absolute(const std::string& location) const;
 
   std::string host_;
-  std::string base_url_;
   RegistryOptions options_;
   std::mutex mutex_;
+  std::optional<std::string> base_url_;  // under mutex_
+  std::atomic<bool> mounts_refused_{false};
   std::map<std::string, std::string> authorization_;  // scope -> header value
 };
 

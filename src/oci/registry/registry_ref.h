@@ -35,7 +35,7 @@ struct RegistryRef {
 core::Result<RegistryRef> parse_registry_ref(std::string_view text);
 
 // Whether the registry is on this machine (localhost, 127.0.0.0/8, ::1),
-// where plain HTTP is allowed without asking.
+// where plain HTTP is allowed without asking (when it does not speak TLS).
 bool is_loopback_registry(std::string_view registry);
 
 }  // namespace oci::registry

@@ -19,6 +19,12 @@ namespace oci::store {
 
 inline constexpr std::string_view kDefaultTag = "latest";
 
+// Set by a registry pull on the ref's index.json entry: "REGISTRY/REPO" the
+// image came from, so that a push to another repository of that registry
+// mounts its blobs there (oci/registry/push.h). The store's own business:
+// export leaves it out of a layout, and import does not take it from one.
+inline constexpr std::string_view kAnnotationImageSource = "org.lxcri.image.source";
+
 struct Ref {
   std::string name;  // "library/busybox"
   std::string tag;   // "1.36"

@@ -174,6 +174,7 @@ core::Status export_to_layout(const store::Store& store, const store::Ref& ref,
   if (!index) return in_file("index.json", index.error());
   Descriptor entry = image.value();
   entry.annotations.erase(std::string(kAnnotationRefName));
+  entry.annotations.erase(std::string(store::kAnnotationImageSource));  // where we pulled it
   index.value().set(ref_name, entry);
   auto bytes = index.value().serialize();
   if (!bytes) return bytes.error();

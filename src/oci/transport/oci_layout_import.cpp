@@ -183,8 +183,10 @@ core::Result<ImportResult> import_oci_layout(const store::StoreLease& lease,
   }
   ClosureCopier copier(lease, layout.value(), progress);
   if (auto s = copier.copy(image); !s) return s.error();
-  // The source's own name must not become a second ref name in the store.
+  // The source's own name must not become a second ref name in the store,
+  // nor a layout's say steer where pushes mount from.
   image.annotations.erase(std::string(kAnnotationRefName));
+  image.annotations.erase(std::string(store::kAnnotationImageSource));
   if (auto s = lease.set_ref(as, image); !s) return s.error();
   ImportResult result = copier.result();
   result.image = image;
