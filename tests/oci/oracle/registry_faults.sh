@@ -4,9 +4,12 @@
 # a bearer-token registry (the token protocol, with a token service that
 # refuses, or fails), 5xx and 429 answers that pass (retried, Retry-After
 # honoured) or do not (a clear error), a blob cut off mid-body (resumed with
-# a Range request from the bytes written), a blob whose bytes do not match
-# its digest and an oversized manifest (refused). A pull that fails leaves
-# no ref and nothing half-written in the store.
+# a Range request from the bytes written), blobs redirected to storage
+# elsewhere (followed, without our token), a 403 (not retried), a
+# Docker-Content-Digest that lies, a pull by sha512 digest (the proxy serves
+# the manifest under it), a blob whose bytes do not match its
+# digest and an oversized manifest (refused). A pull that fails leaves no
+# ref and nothing half-written in the store.
 source "$(dirname "$0")/registry_lib.sh"
 
 start_registry upstream
@@ -65,7 +68,60 @@ grep -q "HTTP 500 (UNAVAILABLE)" "$work/err" || fail "lasting 500: $(cat "$work/
   fail "a lasting 500 is tried 4 times: $(grep -c manifests "$work/faults.log")"
 no_ref down:1
 
+step "blobs redirected to storage elsewhere: followed, and our token is not sent there"
+fresh_store redirect
+: >"$work/tokens.log"
+rules tokens '[{"path": "/blobs/", "action": "redirect"}]'
+expect_exit 0 image pull "$tokens/test/app:1" redirected:1 --creds bob:hunter2
+grep -q "^redirected:1 $want " "$work/out" || fail "redirected pull: $(cat "$work/out")"
+[[ $(grep -c "^GET /v2/test/app/blobs/sha256:[0-9a-f]* - Bearer$" "$work/tokens.log") -eq 2 &&
+  $(grep -c "^GET /_storage/v2/test/app/blobs/sha256:[0-9a-f]*?signature=test - -$" \
+    "$work/tokens.log") -eq 2 ]] ||
+  fail "two blobs asked with the token, fetched from storage without it: $(cat "$work/tokens.log")"
+rules tokens '[]'
+
+step "403 is refused at once (not retried); a Docker-Content-Digest that lies is refused"
+fresh_store forbidden
+: >"$work/faults.log"
+rules faults '[{"path": "/manifests/", "action": "status", "status": 403, "code": "DENIED"}]'
+expect_exit 1 image pull "$proxy/test/app:1" forbidden:1
+grep -q "HTTP 403 (DENIED) \[permission_denied\]" "$work/err" || fail "403: $(cat "$work/err")"
+[[ $(grep -c "manifests" "$work/faults.log") -eq 1 ]] || fail "a 403 was retried"
+no_ref forbidden:1
+zero=sha256:$(printf '%064d' 0)
+rules faults '[{"path": "/manifests/", "action": "digest", "digest": "'"$zero"'"}]'
+expect_exit 4 image pull "$proxy/test/app:1" lying:1
+grep -q "the registry says its digest is $zero, its bytes are $want" "$work/err" ||
+  fail "lying manifest digest: $(cat "$work/err")"
+no_ref lying:1
+"$lxcri" image import "oci:$work/layout:app" imported:1 >/dev/null
+rules faults '[{"path": "digest=", "action": "digest", "digest": "'"$zero"'"}]'
+expect_exit 4 image push imported:1 "$proxy/lying/app:1"
+grep -q "the registry stored it as $zero" "$work/err" || fail "lying upload: $(cat "$work/err")"
+rules faults '[]'
+
+step "a pull by a sha512 digest hashes the documents with sha512"
+fresh_store sha512
+sha512=sha512:$(skopeo inspect --raw --tls-verify=false "docker://$registry/test/app:1" |
+  sha512sum | cut -d' ' -f1)
+rules faults '[{"path": "/manifests/sha512:", "action": "alias", "reference": "1"}]'
+expect_exit 0 image pull "$proxy/test/app@$sha512" by-sha512:1
+grep -q "^by-sha512:1 $sha512 " "$work/out" || fail "sha512 pull: $(cat "$work/out")"
+"$lxcri" image inspect by-sha512:1 >/dev/null || fail "the sha512-rooted image does not resolve"
+"$lxcri" image check >/dev/null || fail "the store does not verify"
+other=sha512:$(printf '%0128d' 1)
+expect_exit 4 image pull "$proxy/test/app@$other" wrong-sha512:1
+grep -q "the registry sent a document whose digest is $sha512" "$work/err" ||
+  fail "wrong sha512: $(cat "$work/err")"
+no_ref wrong-sha512:1
+# Pushed, it is the same bytes: the registry names them by sha256.
+expect_exit 0 image push by-sha512:1 "$proxy/from-sha512/app:1"
+[[ $(registry_digest "$registry/from-sha512/app:1") == "$want" ]] ||
+  fail "the sha512-rooted image pushed as another manifest"
+rules faults '[]'
+
 step "a 401 in the middle of a push (an expired token): a new token, the same bytes again"
+fresh_store retry-after  # where retried:2 is
 rules tokens '[{"path": "digest=", "action": "status", "status": 401, "challenge": true, "times": 1}]'
 : >"$work/tokens.log"
 expect_exit 0 image push retried:2 "$tokens/pushed/app:1" --creds bob:hunter2

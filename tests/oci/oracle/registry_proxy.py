@@ -13,14 +13,23 @@ realm is this server's /token, which hands out the token for Basic USER:PASS
 RULES_FILE (JSON, re-read when it changes; counters restart then): a list of
 {"path": substring of the request path, "action": ..., "times": N (default:
 always)} applied to the first matching request(s):
-  status   answer {"status": S} instead (with Retry-After for "retry_after",
-           a Bearer challenge for "challenge": true)
+  status   answer {"status": S} instead (error code "code", UNAVAILABLE by
+           default; with Retry-After for "retry_after", a Bearer challenge
+           for "challenge": true)
   truncate send the headers for the whole body, then only "bytes" of it
   corrupt  flip the last byte of the body
   pad      answer a body of "bytes" bytes (an oversized manifest)
   stall    send "bytes" of the body, then nothing for "seconds"
-Every request is logged to LOG_FILE as "METHOD PATH RANGE" (uploads too:
-their Location is rewritten to come back here).
+  digest   answer with Docker-Content-Digest: "digest" (a registry that lies)
+  alias    answer a manifest request with the manifest of "reference" (a
+           tag): docker-registry addresses manifests by sha256 only, this
+           lets a test ask for one by its sha512
+  redirect answer 307 to this proxy's blob storage: a second port, serving
+           /_storage/PATH as the registry serves PATH, asking for no token
+           (as S3 or a CDN, whose access is in the signed URL)
+Every request is logged to LOG_FILE as "METHOD PATH RANGE AUTH", AUTH the
+scheme of its Authorization header or "-" (uploads too: their Location is
+rewritten to come back here).
 """
 import base64
 import http.server
@@ -87,8 +96,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        auth_scheme = self.headers.get("Authorization", "-").split(" ")[0]
         with lock, open(log_file, "a") as log:
-            log.write(f"{self.command} {self.path} {self.headers.get('Range', '-')}\n")
+            log.write(f"{self.command} {self.path} {self.headers.get('Range', '-')} {auth_scheme}\n")
+        if self.path.startswith("/_storage/"):
+            return self.forward(self.path[len("/_storage"):].split("?")[0], None)
         if bearer and self.path.startswith("/token"):
             auth = self.headers.get("Authorization", "")
             rule = rule_for(self.path)
@@ -112,12 +124,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length", "0"))
             if length:
                 self.rfile.read(length)
-            return self.answer(rule["status"], b'{"errors": [{"code": "UNAVAILABLE"}]}', headers)
+            code = rule.get("code", "UNAVAILABLE")
+            return self.answer(rule["status"], b'{"errors": [{"code": "%s"}]}' % code.encode(),
+                               headers)
+        if rule and rule["action"] == "redirect":
+            location = f"http://127.0.0.1:{storage.server_port}/_storage{self.path}?signature=test"
+            return self.answer(307, b"", [("Location", location)])
+        if rule and rule["action"] == "alias":
+            repository = self.path[: self.path.index("/manifests/")]
+            return self.forward(repository + "/manifests/" + rule["reference"], None)
+        self.forward(self.path, rule)
+
+    def forward(self, path, rule):
+        """The upstream registry's answer to this request for `path`, with
+        what `rule` does to it."""
         length = int(self.headers.get("Content-Length", "0"))
         data = self.rfile.read(length) if length else None
         if self.command in ("POST", "PUT", "PATCH") and data is None:
             data = b""
-        request = urllib.request.Request("http://" + upstream + self.path, data=data,
+        request = urllib.request.Request("http://" + upstream + path, data=data,
                                          method=self.command)
         for name in ("Accept", "Range", "Content-Type", "Content-Range"):
             if name in self.headers:
@@ -134,6 +159,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             keep.append(("Location", headers["Location"].replace(upstream, here)))
         if rule and rule["action"] == "corrupt" and body:
             body = body[:-1] + bytes([body[-1] ^ 1])
+        if rule and rule["action"] == "digest":
+            keep = [(n, v) for n, v in keep if n != "Docker-Content-Digest"]
+            keep.append(("Docker-Content-Digest", rule["digest"]))
         if rule and rule["action"] == "pad":
             body = b" " * rule["bytes"]
             keep = [("Content-Type", "application/vnd.oci.image.manifest.v1+json")]
@@ -154,6 +182,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+storage = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=storage.serve_forever, daemon=True).start()
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_port))
 os.rename(port_file + ".tmp", port_file)

@@ -13,7 +13,7 @@ source "$(dirname "$0")/registry_lib.sh"
 start_registry open
 open=$address
 htpasswd -Bbn alice s3cret >"$work/htpasswd"
-start_registry locked "$work/htpasswd"
+start_registry locked --htpasswd "$work/htpasswd"
 locked=$address
 
 step "images to pull: one made here, exported, pushed by skopeo"
@@ -48,35 +48,7 @@ expect_exit 2 image pull "$open/test/app@$want"
 grep -q "needs NAME:TAG" "$work/err" || fail "digest without NAME:TAG: $(cat "$work/err")"
 
 step "a multi-platform index: its digest is kept, the platform asked for is pulled"
-LXCRI_STORE=$work/source "$lxcri" image create --from-dir "$work/rootfs" --platform linux/arm64 \
-  --cmd /bin/busybox test/app:arm >/dev/null
-LXCRI_STORE=$work/source "$lxcri" image export test/app:arm "oci:$work/arm:app" >/dev/null
-python3 - "$work" <<'PY'
-import hashlib, json, os, shutil, sys
-work = sys.argv[1]
-def blob(layout, digest):
-    return os.path.join(layout, "blobs", *digest.split(":"))
-entries = []
-for layout, arch in ((work + "/layout", "amd64"), (work + "/arm", "arm64")):
-    index = json.load(open(layout + "/index.json"))
-    m = index["manifests"][0]
-    entries.append({"mediaType": m["mediaType"], "digest": m["digest"], "size": m["size"],
-                    "platform": {"os": "linux", "architecture": arch}})
-    if layout != work + "/layout":  # copy the arm image's blobs into the first layout
-        for root, _, files in os.walk(layout + "/blobs"):
-            for f in files:
-                dst = os.path.join(work + "/layout/blobs", os.path.relpath(os.path.join(root, f), layout + "/blobs"))
-                os.makedirs(os.path.dirname(dst), exist_ok=True)
-                shutil.copyfile(os.path.join(root, f), dst)
-doc = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                  "manifests": entries}).encode()
-digest = "sha256:" + hashlib.sha256(doc).hexdigest()
-open(blob(work + "/layout", digest), "wb").write(doc)
-index = json.load(open(work + "/layout/index.json"))
-index["manifests"].append({"mediaType": "application/vnd.oci.image.index.v1+json", "digest": digest,
-                           "size": len(doc), "annotations": {"org.opencontainers.image.ref.name": "multi"}})
-json.dump(index, open(work + "/layout/index.json", "w"))
-PY
+make_multi_platform_layout
 skopeo copy -q --all --dest-tls-verify=false "oci:$work/layout:multi" "docker://$open/test/multi:1"
 index_digest=$(registry_digest "$open/test/multi:1")
 expect_exit 0 image pull "$open/test/multi:1" --platform linux/arm64

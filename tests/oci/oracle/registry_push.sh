@@ -10,7 +10,7 @@ need_tools oci-image-tool
 start_registry open
 open=$address
 htpasswd -Bbn alice s3cret >"$work/htpasswd"
-start_registry locked "$work/htpasswd"
+start_registry locked --htpasswd "$work/htpasswd"
 locked=$address
 make_test_image
 "$lxcri" image import "oci:$work/layout:app" test/app:1 >/dev/null
@@ -38,6 +38,58 @@ layer_size=$(skopeo inspect --raw --tls-verify=false "docker://$open/chunked/app
   python3 -c 'import json, sys; print(json.load(sys.stdin)["layers"][0]["size"])')
 [[ $(grep -c "^PATCH /v2/chunked/app/blobs/uploads/" "$work/watch.log") -ge $((layer_size / 65536)) ]] ||
   fail "no chunks of 65536 bytes for a layer of $layer_size: $(grep -c PATCH "$work/watch.log") PATCHes"
+
+step "pulled from one repository, pushed to another of that registry: the blobs are mounted"
+watched=$address
+expect_exit 0 image pull "$watched/pushed/app:1" from-registry:1
+: >"$work/watch.log"
+expect_exit 0 image push from-registry:1 "$watched/mounted/app:1"
+grep -q "(0 blobs pushed, 2 mounted from pushed/app, 0 already there, 0 B)" "$work/out" ||
+  fail "mount: $(cat "$work/out")"
+[[ $(grep -c "^POST /v2/mounted/app/blobs/uploads/?mount=sha256%3A[0-9a-f]*&from=pushed%2Fapp" \
+  "$work/watch.log") -eq 2 ]] || fail "no mount requests: $(cat "$work/watch.log")"
+grep -q "^\(PATCH\|PUT\) /v2/mounted/app/blobs" "$work/watch.log" && fail "a mounted blob was uploaded"
+[[ $(registry_digest "$open/mounted/app:1") == "$digest" ]] || fail "the mounted image has another digest"
+# Where an image came from is the store's own business, not an export's.
+"$lxcri" image export from-registry:1 "oci:$work/exported:app" >/dev/null
+grep -q "org.lxcri.image.source" "$work/exported/index.json" && fail "the source leaked into an export"
+grep -q "org.lxcri.image.source" "$LXCRI_STORE/index.json" || fail "the pull recorded no source"
+# Where the source does not have the blob, the registry declines (202) and
+# its session takes the upload.
+"$lxcri" image tag from-registry:1 from-registry:2 >/dev/null
+python3 - "$LXCRI_STORE/index.json" "$watched" <<'PY'
+import json, sys
+index = json.load(open(sys.argv[1]))
+for m in index["manifests"]:
+    if m["annotations"]["org.opencontainers.image.ref.name"] == "from-registry:2":
+        m["annotations"]["org.lxcri.image.source"] = sys.argv[2] + "/empty/repo"
+json.dump(index, open(sys.argv[1], "w"))
+PY
+expect_exit 0 image push from-registry:2 "$watched/declined/app:1"
+grep -q "(2 blobs pushed, 0 already there" "$work/out" || fail "declined mount: $(cat "$work/out")"
+[[ $(registry_digest "$open/declined/app:1") == "$digest" ]] || fail "declined: another digest"
+
+step "an index is pushed whole, every platform; a nested one too; skopeo copies them back"
+make_multi_platform_layout
+"$lxcri" image import "oci:$work/layout:multi" test/multi:1 >/dev/null
+"$lxcri" image import "oci:$work/layout:nested" test/nested:1 >/dev/null
+for name in multi nested; do
+  ours=$("$lxcri" image ls | awk -v ref="test/$name:1" '$1 == ref {print $2}')
+  expect_exit 0 image push "test/$name:1" "$open/pushed/$name:1"
+  [[ $(registry_digest "$open/pushed/$name:1") == sha256:$ours* ]] ||
+    fail "$name: the registry serves $(registry_digest "$open/pushed/$name:1"), ours is $ours"
+done
+skopeo copy -q --all --src-tls-verify=false "docker://$open/pushed/multi:1" "oci:$work/multi-back:m"
+for arch in amd64 arm64; do
+  skopeo inspect --override-arch $arch --tls-verify=false "docker://$open/pushed/multi:1" |
+    grep -q "\"Architecture\": \"$arch\"" || fail "the registry has no $arch image"
+done
+LXCRI_STORE=$work/nested-store "$lxcri" image pull -q "$open/pushed/nested:1" test/nested:1 --platform linux/arm64
+LXCRI_STORE=$work/nested-store "$lxcri" image inspect test/nested:1 --platform linux/arm64 |
+  grep -q arm64 || fail "the nested index's arm64 image did not come back"
+step "an index whose platforms were not all pulled cannot be pushed whole"
+LXCRI_STORE=$work/nested-store expect_exit 4 image push test/nested:1 "$open/pushed/partial:1"
+grep -q "which is not in the store" "$work/err" || fail "partial index: $(cat "$work/err")"
 
 step "basic auth"
 expect_exit 1 image push test/app:1 "$locked/pushed/app:1"
