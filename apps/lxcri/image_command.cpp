@@ -61,7 +61,8 @@ ImageCommand::ImageCommand(CLI::App& app) : options_(std::make_unique<Options>()
         ->default_str("true");
     cmd->add_option("--cert-dir", o.cert_dir,
                     "a directory of CA certificates (*.crt) and a client certificate "
-                    "(*.cert with its *.key) for the registry, as in containers-certs.d(5)");
+                    "(*.cert with its *.key) for the registry, as in containers-certs.d(5) "
+                    "(default: /etc/containers/certs.d/REGISTRY or /etc/docker/certs.d/REGISTRY)");
     cmd->add_flag("--plain-http", o.plain_http,
                   "HTTP instead of HTTPS (without it, HTTP is used only when the registry "
                   "does not speak TLS, and only on this machine or with --tls-verify=false)");

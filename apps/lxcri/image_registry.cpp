@@ -1,6 +1,7 @@
 // `lxcri image pull [docker://]REGISTRY/REPO[:TAG|@DIGEST] [NAME:TAG]` and
 // `lxcri image push NAME:TAG [docker://]REGISTRY/REPO[:TAG]`.
 #include <cstdio>
+#include <filesystem>
 
 #include "blob_bars.h"
 #include "exit_codes.h"
@@ -40,8 +41,11 @@ core::Result<std::unique_ptr<oci::registry::RegistryClient>> client_for(
   if (!credentials) return credentials.error();
   oci::registry::RegistryOptions options;
   options.http.tls_verify = o.tls_verify;
-  if (!o.cert_dir.empty()) {
-    if (auto s = oci::registry::load_cert_dir(o.cert_dir, options.http); !s) return s.error();
+  const std::filesystem::path cert_dir = o.cert_dir.empty()
+                                             ? oci::registry::default_cert_dir(ref.registry)
+                                             : std::filesystem::path(o.cert_dir);
+  if (!cert_dir.empty()) {
+    if (auto s = oci::registry::load_cert_dir(cert_dir, options.http); !s) return s.error();
   }
   options.http.stall_seconds = o.stall_seconds;
   options.credentials = credentials.value();

@@ -231,6 +231,18 @@ core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& option
   return {};
 }
 
+std::filesystem::path default_cert_dir(const std::string& registry) {
+  for (const char* root : {"/etc/containers/certs.d", "/etc/docker/certs.d"}) {
+    std::filesystem::path dir = std::filesystem::path(root) / registry;
+    std::error_code ec;
+    if (!registry.empty() && registry.find('/') == std::string::npos &&
+        std::filesystem::is_directory(dir, ec)) {
+      return dir;
+    }
+  }
+  return {};
+}
+
 core::Status tls_handshake(const std::string& host, const HttpOptions& options) {
   global_init();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);

@@ -86,6 +86,12 @@ core::Result<HttpResponse> http_request(const HttpRequest& request, const HttpOp
 // connection.
 core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& options);
 
+// Where the certificates of `registry` ("host:port") live when none are
+// named: the first of /etc/containers/certs.d/REGISTRY and
+// /etc/docker/certs.d/REGISTRY that is a directory (as skopeo and Docker
+// look), else empty.
+std::filesystem::path default_cert_dir(const std::string& registry);
+
 // Whether `host` ("127.0.0.1:5000") completes a TLS handshake: OK when it
 // does (its certificate is not checked here: a bad one is the real
 // request's error to report), kUnavailable when it cannot be reached at

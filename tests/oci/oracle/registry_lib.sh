@@ -11,9 +11,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_tools docker-registry skopeo htpasswd python3 busybox curl openssl
 
 servers=()
+cleanup_paths=()  # outside $work, removed at exit too
 stop_servers() {
   for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  rm -rf "$work" "${cleanup_paths[@]}"
 }
 trap stop_servers EXIT
 

@@ -53,6 +53,20 @@ expect_exit 0 image push test/app:1 "$tls/pushed/app:1" --cert-dir "$work/certs"
 [[ $(skopeo inspect --raw --cert-dir "$work/certs" "docker://$tls/pushed/app:1" |
   sha256sum | cut -d' ' -f1) == "${want#sha256:}" ]] || fail "the pushed image has another digest"
 
+step "without --cert-dir: the registry's directory in /etc/containers/certs.d, as skopeo reads it"
+if [[ $(id -u) -eq 0 ]]; then
+  system_certs=/etc/containers/certs.d/$tls
+  [[ -d /etc/containers/certs.d ]] || cleanup_paths+=(/etc/containers/certs.d)
+  cleanup_paths+=("$system_certs")
+  mkdir -p "$system_certs"
+  cp "$pki/ca.crt" "$system_certs/ca.crt"
+  LXCRI_STORE=$work/system-certs-store expect_exit 0 image pull "$tls/test/app:1"
+  rm -rf "$system_certs"
+  LXCRI_STORE=$work/system-certs-store expect_exit 1 image pull "$tls/test/app:1"
+else
+  echo "not root: /etc/containers/certs.d is not written, that step is skipped"
+fi
+
 step "--tls-verify=false takes any certificate; --plain-http to a TLS registry fails clearly"
 LXCRI_STORE=$work/unverified-store expect_exit 0 image pull "$tls/test/app:1" --tls-verify=false
 LXCRI_STORE=$work/plain-store expect_exit 1 image pull "$tls/test/app:1" --plain-http
