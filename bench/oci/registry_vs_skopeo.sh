@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# Whole-process pull timings from a registry on loopback: `lxcri image pull`
-# into the content store against `skopeo copy` into an OCI layout, in one run.
+# Whole-process registry timings on loopback, against skopeo in one run:
+# `lxcri image pull` into the content store against `skopeo copy` into an
+# OCI layout, and `lxcri image push` against `skopeo copy` into the registry.
 #
-#   bench/oci/pull_vs_skopeo.sh [BUILD_DIR]      (default: build)
+#   bench/oci/registry_vs_skopeo.sh [BUILD_DIR]      (default: build)
 #
 # The image: five gzip layers of ~20 MB each (100 files of 200 KiB of random
 # bytes a layer, so gzip cannot shrink them: ~100 MB on the wire), built by
 # umoci and pushed by skopeo to Debian's docker-registry on 127.0.0.1, its
 # storage, our store and skopeo's layout all on tmpfs (/dev/shm): what is
 # measured is the client, not a disk.
-# Cold: nothing local (store or layout removed before each run). Warm: the
-# blobs are there; only manifests should travel.
+# Pull, cold: nothing local (store or layout removed before each run); warm:
+# the blobs are there, only manifests should travel.
+# Push, cold: the target repository removed from the registry's storage
+# before each run, every blob uploaded (from an image imported from the
+# layout, which names no registry); mount: the image pulled from bench/five
+# pushed to another repository, where both tools mount the blobs instead;
+# warm: the registry has everything, only HEADs and the manifest travel.
 # Needs docker-registry, umoci, skopeo, hyperfine and python3 (scripts/setup).
 set -euo pipefail
 build=${1:-build}
 lxcri=$(realpath "$build/bin/lxcri")
-work=$(mktemp -d /dev/shm/lxcri-pull.XXXXXX)
-registry_pid=""
-trap '[[ -n $registry_pid ]] && kill $registry_pid; rm -rf "$work"' EXIT
+work=$(mktemp -d /dev/shm/lxcri-registry.XXXXXX)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
 export LXCRI_STORE=$work/store
 echo "$(nproc) cores; $(uname -r); curl $(curl --version | head -1 | cut -d' ' -f2); $(skopeo --version)"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-reg=127.0.0.1:$port
-mkdir -p "$work/registry"
-printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s}\n' \
-  "$work/registry" "$reg" >"$work/registry.yml"
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://$reg/v2/" && break; sleep 0.1; done
+# start_registry NAME: docker-registry on a free port of 127.0.0.1, storage
+# in $work/NAME; sets $reg to its HOST:PORT.
+start_registry() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  reg=127.0.0.1:$port
+  mkdir -p "$work/$1"
+  printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s}\n' \
+    "$work/$1" "$reg" >"$work/$1.yml"
+  docker-registry serve "$work/$1.yml" >"$work/$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -s -o /dev/null "http://$reg/v2/" && return; sleep 0.1; done
+  echo "registry $1 did not start" >&2
+  exit 1
+}
+# Cold pushes go to a registry of their own, emptied before each run: one
+# that has the blobs anywhere lets skopeo mount them (its blob info cache
+# remembers where it saw them), which is not an upload.
+start_registry target
+target=$reg
+start_registry registry
 
 umoci init --layout "$work/five"
 umoci new --image "$work/five:v1"
@@ -61,3 +80,26 @@ hyperfine --warmup 1 --runs 10 --export-markdown "$work/warm.md" \
   -n "lxcri image pull (warm)" "$lxcri image pull -q $reg/bench/five:1" \
   -n "skopeo copy (warm)" "skopeo copy -q --src-tls-verify=false docker://$reg/bench/five:1 oci:$work/skopeo:five"
 cat "$work/warm.md"
+
+"$lxcri" image import "oci:$work/five:v1" bench/local:1 >/dev/null
+hyperfine --warmup 1 --runs 5 --export-markdown "$work/push-cold.md" \
+  --prepare "rm -rf $work/target/docker" \
+  -n "lxcri image push (cold)" "$lxcri image push -q bench/local:1 $target/pushed/lxcri:1" \
+  -n "skopeo copy to the registry (cold)" \
+  "skopeo copy -q --dest-tls-verify=false oci:$work/five:v1 docker://$target/pushed/skopeo:1"
+cat "$work/push-cold.md"
+
+repos=$work/registry/docker/registry/v2/repositories
+
+hyperfine --warmup 1 --runs 10 --export-markdown "$work/push-mount.md" \
+  --prepare "rm -rf $repos/pushed" \
+  -n "lxcri image push (mount)" "$lxcri image push -q bench/five:1 $reg/pushed/lxcri:1" \
+  -n "skopeo copy within the registry (mount)" \
+  "skopeo copy -q --src-tls-verify=false --dest-tls-verify=false docker://$reg/bench/five:1 docker://$reg/pushed/skopeo:1"
+cat "$work/push-mount.md"
+
+hyperfine --warmup 1 --runs 10 --export-markdown "$work/push-warm.md" \
+  -n "lxcri image push (warm)" "$lxcri image push -q bench/local:1 $reg/pushed/lxcri:1" \
+  -n "skopeo copy to the registry (warm)" \
+  "skopeo copy -q --dest-tls-verify=false oci:$work/five:v1 docker://$reg/pushed/skopeo:1"
+cat "$work/push-warm.md"
