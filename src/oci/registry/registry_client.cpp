@@ -106,10 +106,19 @@ core::Result<std::string> RegistryClient::base_url() {
     base_url_ = (options_.plain_http ? "http://" : "https://") + host_;
     return *base_url_;
   }
-  // TLS when the registry completes a handshake (one still starting is
-  // waited for, as send() would); plain HTTP only when it does not and
-  // answers /v2/ as a registry over HTTP. Any other failure is the
-  // handshake's to report.
+  // TLS when the registry answers /v2/ over it: that connection then serves
+  // the next request. Failing that, a handshake tells a registry that does
+  // not speak TLS (plain HTTP, if it answers /v2/ so) from one that cannot
+  // be reached (waited for, as send() would) or that failed otherwise (the
+  // request's error).
+  HttpRequest secure_ping;
+  secure_ping.url = "https://" + host_ + "/v2/";
+  auto secure = http_request(secure_ping, options_.http, &session_);
+  if (secure || secure.error().code() != core::ErrorCode::kUnavailable) {
+    if (!secure) return secure.error();
+    base_url_ = "https://" + host_;
+    return *base_url_;
+  }
   core::Status handshake;
   std::chrono::milliseconds backoff = options_.backoff;
   for (int attempt = 1;; ++attempt) {
@@ -121,14 +130,14 @@ core::Result<std::string> RegistryClient::base_url() {
     std::this_thread::sleep_for(backoff);
     backoff *= 2;
   }
-  if (handshake) {
+  if (handshake) {  // TLS, and the request failed for its own reasons (or has since passed)
     base_url_ = "https://" + host_;
     return *base_url_;
   }
   if (handshake.error().code() == core::ErrorCode::kPermissionDenied) {
     HttpRequest ping;
     ping.url = "http://" + host_ + "/v2/";
-    auto answer = http_request(ping, options_.http);
+    auto answer = http_request(ping, options_.http, &session_);
     if (answer && (answer.value().status == 200 || answer.value().status == 401)) {
       base_url_ = "http://" + host_;
       return *base_url_;
@@ -177,7 +186,7 @@ core::Status RegistryClient::authorize(const Challenge& challenge, const std::st
     token_request.url = url;
     token_request.max_body = 1 << 20;
     if (!basic.empty()) token_request.headers.push_back("Authorization: " + basic);
-    auto response = http_request(token_request, options_.http);
+    auto response = http_request(token_request, options_.http, &session_);
     if (!response) {
       return core::Error(response.error().code(), "token service: " + response.error().message(),
                          response.error().context());
@@ -224,7 +233,7 @@ core::Result<HttpResponse> RegistryClient::send(HttpRequest request, const std::
         !auth.empty() && request.url.starts_with(base.value() + "/")) {
       request.headers.push_back("Authorization: " + auth);
     }
-    auto response = http_request(request, options_.http);
+    auto response = http_request(request, options_.http, &session_);
     const bool last = attempt >= options_.attempts;
     if (!response) {
       // A broken connection: again, unless a sink already took part of it

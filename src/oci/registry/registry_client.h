@@ -14,7 +14,9 @@
 // Manifests are fetched with an Accept for OCI indexes and manifests and
 // Docker lists and manifests, and refused past 4 MiB; their digest is
 // computed here from the bytes (a Docker-Content-Digest header of the same
-// algorithm that disagrees is an error). Thread-safe: blobs are fetched from many threads.
+// algorithm that disagrees is an error). Connections stay open from one
+// request to the next (HttpSession). Thread-safe: blobs are fetched from
+// many threads.
 #pragma once
 
 #include <atomic>
@@ -119,6 +121,7 @@ class RegistryClient {
   std::mutex mutex_;
   std::optional<std::string> base_url_;  // under mutex_
   std::atomic<bool> mounts_refused_{false};
+  HttpSession session_;                               // connections kept open for the next request
   std::map<std::string, std::string> authorization_;  // scope -> header value
 };
 
