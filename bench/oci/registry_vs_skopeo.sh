@@ -11,7 +11,8 @@
 # storage, our store and skopeo's layout all on tmpfs (/dev/shm): what is
 # measured is the client, not a disk.
 # Pull, cold: nothing local (store or layout removed before each run); warm:
-# the blobs are there, only manifests should travel.
+# the blobs are there, only manifests should travel. Both over plain HTTP and
+# over HTTPS (a CA made here), where each new connection costs a handshake.
 # Push, cold: the target repository removed from the registry's storage
 # before each run, every blob uploaded (from an image imported from the
 # layout, which names no registry); mount: the image pulled from bench/five
@@ -27,18 +28,20 @@ trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
 export LXCRI_STORE=$work/store
 echo "$(nproc) cores; $(uname -r); curl $(curl --version | head -1 | cut -d' ' -f2); $(skopeo --version)"
 
-# start_registry NAME: docker-registry on a free port of 127.0.0.1, storage
-# in $work/NAME; sets $reg to its HOST:PORT.
+# start_registry NAME [CERT KEY]: docker-registry on a free port of
+# 127.0.0.1 (HTTPS with CERT), storage in $work/NAME; sets $reg to its
+# HOST:PORT.
 start_registry() {
-  local port
+  local port tls="" scheme=http
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   reg=127.0.0.1:$port
+  [[ $# -eq 3 ]] && tls=", tls: {certificate: $2, key: $3}" && scheme=https
   mkdir -p "$work/$1"
-  printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s}\n' \
-    "$work/$1" "$reg" >"$work/$1.yml"
+  printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s%s}\n' \
+    "$work/$1" "$reg" "$tls" >"$work/$1.yml"
   docker-registry serve "$work/$1.yml" >"$work/$1.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do curl -s -o /dev/null "http://$reg/v2/" && return; sleep 0.1; done
+  for _ in $(seq 100); do curl -sk -o /dev/null "$scheme://$reg/v2/" && return; sleep 0.1; done
   echo "registry $1 did not start" >&2
   exit 1
 }
@@ -47,6 +50,17 @@ start_registry() {
 # remembers where it saw them), which is not an upload.
 start_registry target
 target=$reg
+# HTTPS, as every registry off this machine: a CA of the benchmark's own,
+# in a certs.d-style directory for both tools.
+mkdir -p "$work/certs"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=bench-ca \
+  -keyout "$work/ca.key" -out "$work/certs/ca.crt" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$work/tls.key" \
+  -out "$work/tls.csr" 2>/dev/null
+openssl x509 -req -in "$work/tls.csr" -CA "$work/certs/ca.crt" -CAkey "$work/ca.key" \
+  -CAcreateserial -days 1 -extfile <(echo subjectAltName=IP:127.0.0.1) -out "$work/tls.crt" 2>/dev/null
+start_registry secure "$work/tls.crt" "$work/tls.key"
+secure=$reg
 start_registry registry
 
 umoci init --layout "$work/five"
@@ -66,6 +80,7 @@ PY
 done
 rm -rf "$work/bundle"
 skopeo copy -q --dest-tls-verify=false "oci:$work/five:v1" "docker://$reg/bench/five:1"
+skopeo copy -q --dest-cert-dir "$work/certs" "oci:$work/five:v1" "docker://$secure/bench/five:1"
 echo "image: $(du -sb "$work/five/blobs" | cut -f1) bytes of blobs in the layout"
 
 hyperfine --warmup 1 --runs 5 --export-markdown "$work/cold.md" \
@@ -80,6 +95,20 @@ hyperfine --warmup 1 --runs 10 --export-markdown "$work/warm.md" \
   -n "lxcri image pull (warm)" "$lxcri image pull -q $reg/bench/five:1" \
   -n "skopeo copy (warm)" "skopeo copy -q --src-tls-verify=false docker://$reg/bench/five:1 oci:$work/skopeo:five"
 cat "$work/warm.md"
+
+hyperfine --warmup 1 --runs 5 --export-markdown "$work/tls-cold.md" \
+  --prepare "rm -rf $work/tls-store $work/skopeo" \
+  -n "lxcri image pull (HTTPS, cold)" \
+  "LXCRI_STORE=$work/tls-store $lxcri image pull -q --cert-dir $work/certs $secure/bench/five:1" \
+  -n "skopeo copy (HTTPS, cold)" \
+  "skopeo copy -q --src-cert-dir $work/certs docker://$secure/bench/five:1 oci:$work/skopeo:five"
+cat "$work/tls-cold.md"
+hyperfine --warmup 1 --runs 10 --export-markdown "$work/tls-warm.md" \
+  -n "lxcri image pull (HTTPS, warm)" \
+  "LXCRI_STORE=$work/tls-store $lxcri image pull -q --cert-dir $work/certs $secure/bench/five:1" \
+  -n "skopeo copy (HTTPS, warm)" \
+  "skopeo copy -q --src-cert-dir $work/certs docker://$secure/bench/five:1 oci:$work/skopeo:five"
+cat "$work/tls-warm.md"
 
 "$lxcri" image import "oci:$work/five:v1" bench/local:1 >/dev/null
 hyperfine --warmup 1 --runs 5 --export-markdown "$work/push-cold.md" \

@@ -67,6 +67,21 @@ else
   echo "not root: /etc/containers/certs.d is not written, that step is skipped"
 fi
 
+step "the system's CAs are found in /etc/ssl/certs by subject hash: the test CA added there works"
+if [[ $(id -u) -eq 0 ]]; then
+  hash=$(openssl x509 -hash -noout -in "$pki/ca.crt")
+  n=0
+  while [[ -e /etc/ssl/certs/$hash.$n ]]; do n=$((n + 1)); done
+  system_ca=/etc/ssl/certs/lxcri-test-ca-$$.pem
+  cleanup_paths+=("/etc/ssl/certs/$hash.$n" "$system_ca")
+  cp "$pki/ca.crt" "$system_ca"
+  ln -s "$(basename "$system_ca")" "/etc/ssl/certs/$hash.$n"
+  LXCRI_STORE=$work/system-ca-store expect_exit 0 image pull "$tls/test/app:1"
+  rm -f "/etc/ssl/certs/$hash.$n" "$system_ca"
+else
+  echo "not root: /etc/ssl/certs is not written, that step is skipped"
+fi
+
 step "--tls-verify=false takes any certificate; --plain-http to a TLS registry fails clearly"
 LXCRI_STORE=$work/unverified-store expect_exit 0 image pull "$tls/test/app:1" --tls-verify=false
 LXCRI_STORE=$work/plain-store expect_exit 1 image pull "$tls/test/app:1" --plain-http
