@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 namespace oci::registry {
 namespace {
@@ -125,25 +128,48 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-// The system's CAs as a directory hashed for OpenSSL's lookup by subject
-// (update-ca-certificates makes /etc/ssl/certs so), or null when there is
-// none. From a directory OpenSSL reads the one CA a handshake needs; the
-// bundle libcurl uses by default is parsed whole for every new connection,
-// 19 ms of a 33 ms HTTPS request with OpenSSL 3 (docs/PERFORMANCE.md).
+// How many times `needle` occurs in the file (0 when it cannot be read).
+std::size_t occurrences(const std::string& file, std::string_view needle) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
+// The system's CAs as a directory hashed for OpenSSL's lookup by subject,
+// when it holds as many certificates as libcurl's default bundle
+// (update-ca-certificates makes both from the same CAs); null otherwise, and
+// the bundle is read as libcurl does by default. From the directory
+// OpenSSL reads the one CA a handshake needs; on Debian the bundle is parsed
+// whole for every new connection, 19 ms of a 33 ms HTTPS request with
+// OpenSSL 3 (docs/PERFORMANCE.md). A CA appended to the bundle alone
+// (`cat corp.pem >> ca-certificates.crt`) makes the counts differ and keeps
+// the bundle.
 const char* system_ca_dir() {
-  static const bool hashed = [] {
+  static const bool complete = [] {
+    std::size_t links = 0;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/etc/ssl/certs", ec)) {
       const std::string name = entry.path().filename().string();
-      if (name.size() == 10 && name.ends_with(".0") &&
+      const bool hashed =
+          name.size() > 9 && name[8] == '.' &&
           std::all_of(name.begin(), name.begin() + 8,
-                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; })) {
-        return true;
-      }
+                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }) &&
+          std::all_of(name.begin() + 9, name.end(),
+                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+      if (hashed) ++links;
     }
-    return false;
+    if (links == 0) return false;
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), curl_easy_cleanup);
+    char* bundle = nullptr;
+    if (h) curl_easy_getinfo(h.get(), CURLINFO_CAINFO, &bundle);
+    if (bundle == nullptr) return true;  // no bundle to miss
+    return links >= occurrences(bundle, "-----BEGIN CERTIFICATE-----") +
+                        occurrences(bundle, "-----BEGIN TRUSTED CERTIFICATE-----");
   }();
-  return hashed ? "/etc/ssl/certs" : nullptr;
+  return complete ? "/etc/ssl/certs" : nullptr;
 }
 
 core::Result<std::string> read_text(const std::filesystem::path& file) {
@@ -215,6 +241,13 @@ core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& option
     if (extension == ".crt") {
       auto text = read_text(file);
       if (!text) return text.error();
+      // libcurl refuses a CA blob without a certificate, and every
+      // connection would fail: name the file instead.
+      if (text.value().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+        return core::Error(core::ErrorCode::kInvalidArgument,
+                           file.string() + " holds no PEM certificate")
+            .with_field("cert-dir");
+      }
       cas += text.value() + "\n";
       continue;
     }
@@ -248,11 +281,19 @@ core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& option
 }
 
 std::filesystem::path default_cert_dir(const std::string& registry) {
-  for (const char* root : {"/etc/containers/certs.d", "/etc/docker/certs.d"}) {
-    std::filesystem::path dir = std::filesystem::path(root) / registry;
+  if (registry.empty() || registry.find('/') != std::string::npos) return {};
+  std::vector<std::filesystem::path> roots;
+  const char* home = std::getenv("HOME");
+  if (::geteuid() != 0 && home != nullptr && *home != '\0') {
+    roots.push_back(std::filesystem::path(home) / ".config/containers/certs.d");
+  }
+  roots.emplace_back("/etc/containers/certs.d");
+  roots.emplace_back("/etc/docker/certs.d");
+  for (const auto& root : roots) {
+    std::filesystem::path dir = root / registry;
     std::error_code ec;
-    if (!registry.empty() && registry.find('/') == std::string::npos &&
-        std::filesystem::is_directory(dir, ec)) {
+    // One we may not read is not ours (another user's): as skopeo, skip it.
+    if (std::filesystem::is_directory(dir, ec) && ::access(dir.c_str(), R_OK | X_OK) == 0) {
       return dir;
     }
   }
@@ -273,7 +314,7 @@ core::Status tls_handshake(const std::string& host, const HttpOptions& options) 
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  // Nothing is verified here: the CAs would only cost their parsing.
+  // Nothing is verified here, so no CAs.
   if (auto s = set_tls_material(h, options, false); !s) return s;
   const CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OK) return {};
@@ -300,7 +341,6 @@ void* HttpSession::take() {
     if (!idle_.empty()) {
       void* handle = idle_.back();
       idle_.pop_back();
-      curl_easy_reset(handle);  // the options go; connections and TLS sessions stay
       return handle;
     }
   }
@@ -308,6 +348,9 @@ void* HttpSession::take() {
 }
 
 void HttpSession::give_back(void* handle) {
+  // The options go now (with the pointers into the finished request, and
+  // the copied key); connections and TLS sessions stay.
+  curl_easy_reset(handle);
   std::lock_guard<std::mutex> lock(mutex_);
   idle_.push_back(handle);
 }

@@ -110,7 +110,8 @@ class HttpSession {
 };
 
 // Reads a certificate directory laid out as containers-certs.d(5) has it:
-// every *.crt is a CA, trusted besides the system's; a *.cert is a
+// every *.crt is a CA (PEM; one holding none is kInvalidArgument naming it),
+// trusted besides the system's; a *.cert is a
 // client certificate whose key is the *.key of the same name (one pair at
 // most). A missing directory is kNotFound; a *.cert without its *.key, a
 // *.key without its *.cert or a second pair is kInvalidArgument naming the
@@ -119,9 +120,10 @@ class HttpSession {
 core::Status load_cert_dir(const std::filesystem::path& dir, HttpOptions& options);
 
 // Where the certificates of `registry` ("host:port") live when none are
-// named: the first of /etc/containers/certs.d/REGISTRY and
-// /etc/docker/certs.d/REGISTRY that is a directory (as skopeo and Docker
-// look), else empty.
+// named: the first directory we may read of
+// ~/.config/containers/certs.d/REGISTRY (not for root),
+// /etc/containers/certs.d/REGISTRY and /etc/docker/certs.d/REGISTRY (as
+// skopeo and Docker look), else empty.
 std::filesystem::path default_cert_dir(const std::string& registry);
 
 // Whether `host` ("127.0.0.1:5000") completes a TLS handshake: OK when it

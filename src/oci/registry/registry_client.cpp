@@ -110,7 +110,8 @@ core::Result<std::string> RegistryClient::base_url() {
   // the next request. Failing that, a handshake tells a registry that does
   // not speak TLS (plain HTTP, if it answers /v2/ so) from one that cannot
   // be reached (waited for, as send() would) or that failed otherwise (the
-  // request's error).
+  // request's error). A plain-HTTP registry so costs two TLS attempts, and
+  // one that cannot be reached one connect timeout more.
   HttpRequest secure_ping;
   secure_ping.url = "https://" + host_ + "/v2/";
   auto secure = http_request(secure_ping, options_.http, &session_);

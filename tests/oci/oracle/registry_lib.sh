@@ -11,10 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_tools docker-registry skopeo htpasswd python3 busybox curl openssl
 
 servers=()
-cleanup_paths=()  # outside $work, removed at exit too
 stop_servers() {
   for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work" "${cleanup_paths[@]}"
+  rm -rf "$work"
 }
 trap stop_servers EXIT
 

@@ -53,33 +53,48 @@ expect_exit 0 image push test/app:1 "$tls/pushed/app:1" --cert-dir "$work/certs"
 [[ $(skopeo inspect --raw --cert-dir "$work/certs" "docker://$tls/pushed/app:1" |
   sha256sum | cut -d' ' -f1) == "${want#sha256:}" ]] || fail "the pushed image has another digest"
 
-step "without --cert-dir: the registry's directory in /etc/containers/certs.d, as skopeo reads it"
-if [[ $(id -u) -eq 0 ]]; then
-  system_certs=/etc/containers/certs.d/$tls
-  [[ -d /etc/containers/certs.d ]] || cleanup_paths+=(/etc/containers/certs.d)
-  cleanup_paths+=("$system_certs")
-  mkdir -p "$system_certs"
-  cp "$pki/ca.crt" "$system_certs/ca.crt"
-  LXCRI_STORE=$work/system-certs-store expect_exit 0 image pull "$tls/test/app:1"
-  rm -rf "$system_certs"
-  LXCRI_STORE=$work/system-certs-store expect_exit 1 image pull "$tls/test/app:1"
-else
-  echo "not root: /etc/containers/certs.d is not written, that step is skipped"
-fi
+# The system's trust, /etc/ssl/certs and /etc/containers, as directories of
+# the test's own: lxcri runs in a mount namespace where they are bound over
+# the host's, which are never written.
+if [[ $(id -u) -eq 0 && -d /etc/containers && -d /etc/ssl/certs ]] && command -v unshare >/dev/null; then
+  mkdir -p "$work/etc-ssl" "$work/etc-containers/certs.d"
+  cp -a /etc/ssl/certs/. "$work/etc-ssl/"  # the host's CAs, until a step makes its own
+  private=$work/lxcri-private-etc
+  {
+    echo '#!/bin/sh'
+    echo "exec unshare -m --propagation private sh -c 'mount --bind $work/etc-ssl /etc/ssl/certs &&"
+    echo "  mount --bind $work/etc-containers /etc/containers && exec \"\$0\" \"\$@\"' $lxcri \"\$@\""
+  } >"$private"
+  chmod +x "$private"
+  # hash_link DIR CERT: CERT in DIR under its OpenSSL subject hash.
+  hash_link() { cp "$2" "$1/$(openssl x509 -hash -noout -in "$2").0"; }
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=lxcri-test-other-ca \
+    -keyout "$pki/other-ca.key" -out "$pki/other-ca.crt" 2>/dev/null
 
-step "the system's CAs are found in /etc/ssl/certs by subject hash: the test CA added there works"
-if [[ $(id -u) -eq 0 ]]; then
-  hash=$(openssl x509 -hash -noout -in "$pki/ca.crt")
-  n=0
-  while [[ -e /etc/ssl/certs/$hash.$n ]]; do n=$((n + 1)); done
-  system_ca=/etc/ssl/certs/lxcri-test-ca-$$.pem
-  cleanup_paths+=("/etc/ssl/certs/$hash.$n" "$system_ca")
-  cp "$pki/ca.crt" "$system_ca"
-  ln -s "$(basename "$system_ca")" "/etc/ssl/certs/$hash.$n"
-  LXCRI_STORE=$work/system-ca-store expect_exit 0 image pull "$tls/test/app:1"
-  rm -f "/etc/ssl/certs/$hash.$n" "$system_ca"
+  step "without --cert-dir: the registry's directory in /etc/containers/certs.d, as skopeo reads it"
+  mkdir -p "$work/etc-containers/certs.d/$tls"
+  cp "$pki/ca.crt" "$work/etc-containers/certs.d/$tls/ca.crt"
+  lxcri=$private LXCRI_STORE=$work/certs-d-store expect_exit 0 image pull "$tls/test/app:1"
+  rm -r "${work:?}/etc-containers/certs.d/$tls"
+  lxcri=$private LXCRI_STORE=$work/certs-d-store expect_exit 1 image pull "$tls/test/app:1"
+  grep -q "SSL certificate problem" "$work/err" || fail "certs.d gone: $(cat "$work/err")"
+
+  step "the system's CAs: from /etc/ssl/certs by subject hash, the bundle not parsed"
+  # A bundle without one certificate would fail every connection if read.
+  hash_link "$work/etc-ssl" "$pki/ca.crt"
+  echo "not a certificate" >"$work/etc-ssl/ca-certificates.crt"
+  lxcri=$private LXCRI_STORE=$work/system-ca-store expect_exit 0 image pull "$tls/test/app:1"
+
+  step "a CA only in the bundle (appended to it by hand) is still trusted"
+  rm -rf "${work:?}/etc-ssl/"*
+  hash_link "$work/etc-ssl" "$pki/other-ca.crt"
+  cat "$pki/other-ca.crt" "$pki/ca.crt" >"$work/etc-ssl/ca-certificates.crt"
+  lxcri=$private LXCRI_STORE=$work/bundle-store expect_exit 0 image pull "$tls/test/app:1"
+  cp "$pki/other-ca.crt" "$work/etc-ssl/ca-certificates.crt"
+  lxcri=$private LXCRI_STORE=$work/bundle-store expect_exit 1 image pull "$tls/test/app:1"
+  grep -q "SSL certificate problem" "$work/err" || fail "an unknown CA: $(cat "$work/err")"
 else
-  echo "not root: /etc/ssl/certs is not written, that step is skipped"
+  echo "not root, or no /etc/containers, /etc/ssl/certs or unshare: the system-trust steps are skipped"
 fi
 
 step "--tls-verify=false takes any certificate; --plain-http to a TLS registry fails clearly"

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "oci/registry/http_client.h"
 
@@ -43,6 +44,19 @@ TEST_F(CertDirTest, CasAreEveryCrtFile) {
     ++certificates;
   EXPECT_EQ(certificates, 2u);
   EXPECT_TRUE(options_.client_cert_pem.empty());
+}
+
+TEST_F(CertDirTest, ACrtWithoutAPemCertificateIsNamed) {
+  // libcurl would refuse the whole CA blob, and every connection with it.
+  for (const std::string& text :
+       std::vector<std::string>{"", "not a certificate\n", std::string("\x30\x82\x01\x0a", 4)}) {
+    write("ca.crt", text);
+    auto s = load_cert_dir(dir_, options_);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code(), core::ErrorCode::kInvalidArgument);
+    EXPECT_NE(s.error().message().find("ca.crt holds no PEM certificate"), std::string::npos)
+        << s.error().message();
+  }
 }
 
 TEST_F(CertDirTest, AClientPairIsCertAndKeyOfOneName) {
