@@ -64,14 +64,6 @@ const std::vector<Descriptor>* children_of(const Document& document) {
   return nullptr;
 }
 
-// A fetched document into the store, under the digest it was fetched as.
-core::Status store_document(const store::StoreLease& lease, const FetchedManifest& fetched) {
-  auto writer = lease.writer(fetched.digest.algorithm_id());
-  if (!writer) return writer.error();
-  if (auto s = writer.value().write(fetched.bytes); !s) return s;
-  return writer.value().commit(fetched.digest, static_cast<std::int64_t>(fetched.bytes.size()));
-}
-
 // Downloads the blobs in parallel; the first error stops the others.
 class BlobFetcher {
  public:
@@ -243,7 +235,9 @@ core::Result<PullResult> pull_image(RegistryClient& client, const RegistryRef& f
 
   // The documents last, the platform's manifest before the index naming it.
   for (auto it = documents.rbegin(); it != documents.rend(); ++it) {
-    if (auto s = store_document(lease, it->fetched); !s) return s.error();
+    // Under the algorithm it was fetched by: a sha512 pull keeps its digest.
+    auto put = lease.put_blob(it->fetched.bytes, it->fetched.digest.algorithm_id());
+    if (!put) return put.error();
   }
   result.root.media_type = std::string(layers::media_type_of(documents[0].parsed.type()));
   result.root.digest = documents[0].fetched.digest;

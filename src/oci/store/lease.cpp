@@ -46,11 +46,11 @@ core::Result<BlobWriter> StoreLease::writer(DigestAlgorithm algorithm) const {
                     std::move(hasher).value());
 }
 
-core::Result<Digest> StoreLease::put_blob(std::string_view bytes) const {
-  auto w = writer();
+core::Result<Digest> StoreLease::put_blob(std::string_view bytes, DigestAlgorithm algorithm) const {
+  auto w = writer(algorithm);
   if (!w) return w.error();
   if (auto s = w.value().write(bytes); !s) return s.error();
-  Digest digest = Digest::sha256_of(bytes);
+  Digest digest = Digest::of(algorithm, bytes);
   if (auto s = w.value().commit(digest, static_cast<std::int64_t>(bytes.size())); !s) {
     return s.error();
   }

@@ -109,8 +109,9 @@ class StoreLease {
  public:
   // A writer hashing with `algorithm` (kInvalidArgument if unsupported).
   core::Result<BlobWriter> writer(DigestAlgorithm algorithm = DigestAlgorithm::kSha256) const;
-  // A small blob in one call; returns its sha256 digest.
-  core::Result<Digest> put_blob(std::string_view bytes) const;
+  // A small blob in one call, hashed with `algorithm`; returns its digest.
+  core::Result<Digest> put_blob(std::string_view bytes,
+                                DigestAlgorithm algorithm = DigestAlgorithm::kSha256) const;
   // Points `ref` at `descriptor`, replacing the ref if it exists. The
   // descriptor must name a manifest or index media type; its blob must exist
   // with that size and digest, parse as that kind (a document naming itself

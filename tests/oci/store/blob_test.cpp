@@ -54,6 +54,10 @@ TEST_F(BlobTest, Sha512Writer) {
   ASSERT_TRUE(writer.commit(digest, 3));
   EXPECT_TRUE(std::filesystem::exists(root() / "blobs" / "sha512" / std::string(digest.encoded())));
   EXPECT_EQ(store.read_blob(digest).value(), "abc");
+  // put_blob hashes with the algorithm asked for (a pull by a sha512 digest).
+  EXPECT_EQ(lease.put_blob("abcd", DigestAlgorithm::kSha512).value(),
+            Digest::of(DigestAlgorithm::kSha512, "abcd"));
+  EXPECT_EQ(store.read_blob(Digest::of(DigestAlgorithm::kSha512, "abcd")).value(), "abcd");
 }
 
 // The three ways a stream can be wrong: each is an error naming both values,
