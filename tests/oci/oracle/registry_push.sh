@@ -54,6 +54,20 @@ grep -q "^\(PATCH\|PUT\) /v2/mounted/app/blobs" "$work/watch.log" && fail "a mou
 "$lxcri" image export from-registry:1 "oci:$work/exported:app" >/dev/null
 grep -q "org.lxcri.image.source" "$work/exported/index.json" && fail "the source leaked into an export"
 grep -q "org.lxcri.image.source" "$LXCRI_STORE/index.json" || fail "the pull recorded no source"
+# Nor does a layout's say (one that claims a source) steer where pushes mount from.
+python3 - "$work/exported/index.json" "$watched" <<'PY'
+import json, sys
+index = json.load(open(sys.argv[1]))
+index["manifests"][0].setdefault("annotations", {})["org.lxcri.image.source"] = sys.argv[2] + "/pushed/app"
+json.dump(index, open(sys.argv[1], "w"))
+PY
+"$lxcri" image import "oci:$work/exported:app" claimed:1 >/dev/null
+python3 - "$LXCRI_STORE/index.json" <<'PY' || fail "an import took a layout's source annotation"
+import json, sys
+entry = [m for m in json.load(open(sys.argv[1]))["manifests"]
+         if m["annotations"]["org.opencontainers.image.ref.name"] == "claimed:1"][0]
+sys.exit("org.lxcri.image.source" in entry["annotations"])
+PY
 # Where the source does not have the blob, the registry declines (202) and
 # its session takes the upload.
 "$lxcri" image tag from-registry:1 from-registry:2 >/dev/null
