@@ -128,10 +128,17 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-// How many times `needle` occurs in the file (0 when it cannot be read).
-std::size_t occurrences(const std::string& file, std::string_view needle) {
+core::Result<std::string> read_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in.good() && !in.eof()) {
+    return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + file.string());
+  }
+  return text;
+}
+
+// How many times `needle` occurs in `text`.
+std::size_t occurrences(std::string_view text, std::string_view needle) {
   std::size_t count = 0;
   for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
     ++count;
@@ -166,19 +173,12 @@ const char* system_ca_dir() {
     char* bundle = nullptr;
     if (h) curl_easy_getinfo(h.get(), CURLINFO_CAINFO, &bundle);
     if (bundle == nullptr) return true;  // no bundle to miss
-    return links >= occurrences(bundle, "-----BEGIN CERTIFICATE-----") +
-                        occurrences(bundle, "-----BEGIN TRUSTED CERTIFICATE-----");
+    auto text = read_text(bundle);
+    if (!text) return true;  // nor one that cannot be read
+    return links >= occurrences(text.value(), "-----BEGIN CERTIFICATE-----") +
+                        occurrences(text.value(), "-----BEGIN TRUSTED CERTIFICATE-----");
   }();
   return complete ? "/etc/ssl/certs" : nullptr;
-}
-
-core::Result<std::string> read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (!in.good() && !in.eof()) {
-    return core::Error(core::ErrorCode::kInvalidArgument, "cannot read " + file.string());
-  }
-  return text;
 }
 
 // A certificate that did not verify, or one of ours that is unusable:
